@@ -1,0 +1,35 @@
+# One entry point for people and CI. README's quick start is `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo serve test test-sqlite test-postgres lint system-deps bench clean
+
+$(STAMP): pyproject.toml
+	scripts/check-python $(PYTHON)
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+system-deps:  ## Debian packages the project needs (PostgreSQL for the second half of the suite)
+	scripts/system-deps
+
+demo: $(STAMP)  ## Load the demo scenario and serve it on http://127.0.0.1:8000
+	$(BIN)/intelcell demo
+	$(BIN)/intelcell serve
+
+serve: $(STAMP)
+	$(BIN)/intelcell serve
+
+test: system-deps $(STAMP)  ## The whole suite: on SQLite, then on a throwaway PostgreSQL
+	PATH="$(CURDIR)/$(BIN):$$PATH" scripts/test
+
+lint: $(STAMP)
+	$(BIN)/ruff check intelcell tests bench
+	$(BIN)/ruff format --check intelcell tests bench
+	$(BIN)/mypy
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis intelcell.egg-info

@@ -1,0 +1,5 @@
+"""``python -m intelcell``."""
+
+from intelcell.cli.main import main
+
+main()

@@ -1,0 +1,38 @@
+"""``create_app``: the one composition root of the HTTP API and the browser UI."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from intelcell import __version__
+from intelcell.api import errors
+from intelcell.api.limits import BodySizeLimit
+from intelcell.api.routes import audit, health, labels, me, members, objects
+from intelcell.cell import Cell, open_cell
+from intelcell.clock import Clock, system_clock
+from intelcell.settings import Settings
+from intelcell.web import pages
+
+
+def create_app(
+    settings: Settings | None = None, clock: Clock = system_clock, cell: Cell | None = None
+) -> FastAPI:
+    """Build the ASGI app for ``settings`` (default: from the environment).
+
+    Tests pass their own settings and clock, or an already opened cell.
+    """
+    cell = cell or open_cell(settings or Settings.from_env(), clock)
+    app = FastAPI(
+        title="intelcell",
+        version=__version__,
+        description=(
+            "Coalition terrorism intelligence cell: labelled exchange, screening, air picture, oversight."
+        ),
+    )
+    app.state.cell = cell
+    errors.install(app)
+    for module in (health, labels, members, me, objects, audit):
+        app.include_router(module.router)
+    app.include_router(pages.router)
+    app.add_middleware(BodySizeLimit, max_bytes=cell.settings.max_body_bytes)
+    return app

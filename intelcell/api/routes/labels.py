@@ -1,0 +1,48 @@
+"""Label parsing and the published STIX label extension."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from pydantic import BaseModel, ConfigDict, Field
+
+from intelcell.api.auth import cell_of, current_user
+from intelcell.api.errors import ApiError
+from intelcell.domain import marking
+from intelcell.domain.label import LabelError, parse
+from intelcell.store.users import User
+
+router = APIRouter(prefix="/api/v1/labels", tags=["labels"])
+
+
+class ParseRequest(BaseModel):
+    """A label in text form."""
+
+    model_config = ConfigDict(extra="forbid")
+    text: str = Field(max_length=1000, examples=["NATO SECRET // REL TO COALITION, IRQ // ORCON"])
+
+
+@router.post("/parse")
+def parse_label(
+    body: ParseRequest, request: Request, _user: Annotated[User, Depends(current_user)]
+) -> dict[str, Any]:
+    """Parse a label: its structured form, canonical text and STIX marking-definition(s); 422 if invalid."""
+    try:
+        label = parse(body.text, cell_of(request).vocabulary)
+    except LabelError as exc:
+        raise ApiError(422, "invalid_label", str(exc)) from None
+    answer: dict[str, Any] = {
+        "label": label.to_json(),
+        "canonical": label.text(),
+        "marking_definition": marking.marking_definition(label),
+    }
+    if label.tlp:
+        answer["tlp_marking_definition"] = marking.tlp_marking_definition(label.tlp)
+    return answer
+
+
+@router.get("/extension-definition")
+def extension_definition(_user: Annotated[User, Depends(current_user)]) -> list[dict[str, Any]]:
+    """The published STIX extension-definition of intelcell labels, with its publisher identity."""
+    return [marking.publisher_identity(), marking.extension_definition()]

@@ -1,0 +1,1 @@
+"""The ``intelcell`` command line."""

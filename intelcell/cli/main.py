@@ -1,0 +1,32 @@
+"""Entry point: ``intelcell COMMAND``. Every command has ``--help``."""
+
+from __future__ import annotations
+
+import click
+
+from intelcell import __version__
+from intelcell.cli import audit, demo, registry, serve, settings_cmd, tokens
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="intelcell")
+def cli() -> None:
+    """intelcell: the coalition terrorism intelligence cell.
+
+    The store is INTELCELL_DATABASE_URL (default sqlite:///./intelcell.db); every command that
+    uses it creates or migrates it first. `intelcell settings` lists all settings.
+    """
+
+
+cli.add_command(demo.demo)
+cli.add_command(serve.serve)
+cli.add_command(tokens.token)
+cli.add_command(registry.members)
+cli.add_command(registry.communities)
+cli.add_command(audit.audit)
+cli.add_command(settings_cmd.settings_command)
+
+
+def main() -> None:
+    """Run the CLI."""
+    cli()

@@ -1,0 +1,1 @@
+"""The demo scenario: real registry, demo users of several members, labelled sample intelligence."""

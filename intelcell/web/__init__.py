@@ -1,0 +1,1 @@
+"""The browser UI: server-rendered pages behind a session cookie with CSRF protection."""

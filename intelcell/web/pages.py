@@ -1,0 +1,115 @@
+"""Sign-in, sign-out and the home page."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from intelcell.api.auth import cell_of
+from intelcell.exchange import objects
+from intelcell.exchange.visibility import readable
+from intelcell.store import audit, tokens, web_sessions
+from intelcell.store.audit import AuditEvent
+from intelcell.web.session import (
+    LOGIN_CSRF_COOKIE,
+    SESSION_COOKIE,
+    csrf_matches,
+    current_session,
+    set_cookie,
+)
+
+router = APIRouter(include_in_schema=False)
+templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+
+
+def _login_page(request: Request, error: str | None = None, status: int = 200) -> Response:
+    csrf = request.cookies.get(LOGIN_CSRF_COOKIE) or secrets.token_urlsafe(32)
+    response = templates.TemplateResponse(
+        request, "login.html", {"csrf": csrf, "error": error}, status_code=status
+    )
+    set_cookie(request, response, LOGIN_CSRF_COOKIE, csrf, 3600)
+    return response
+
+
+@router.get("/login")
+def login_form(request: Request) -> Response:
+    """The sign-in form (sign in with an API token issued by the administrator)."""
+    if current_session(request):
+        return RedirectResponse("/", status_code=303)
+    return _login_page(request)
+
+
+@router.post("/login")
+def login(
+    request: Request, token: Annotated[str, Form(max_length=200)], csrf: Annotated[str, Form(max_length=200)]
+) -> Response:
+    """Check the CSRF token and the API token, then start a session."""
+    if not csrf_matches(request.cookies.get(LOGIN_CSRF_COOKIE), csrf):
+        return _login_page(request, "The form expired. Please try again.", 403)
+    cell = cell_of(request)
+    now = cell.clock()
+    with cell.db.write() as conn:
+        try:
+            user = tokens.authenticate(conn, token.strip(), now)
+        except tokens.AuthError as exc:
+            return _login_page(request, f"Sign-in failed: {exc}.", 401)
+        session_id, _csrf = web_sessions.create(conn, user, now, cell.settings.session_minutes)
+        audit.append(conn, AuditEvent("write", "session.create", "POST /login", user.member, user.name), now)
+    response = RedirectResponse("/", status_code=303)
+    set_cookie(request, response, SESSION_COOKIE, session_id, cell.settings.session_minutes * 60)
+    response.delete_cookie(LOGIN_CSRF_COOKIE, path="/")
+    return response
+
+
+@router.post("/logout")
+def logout(request: Request, csrf: Annotated[str, Form(max_length=200)]) -> Response:
+    """End the session (the form carries the session's CSRF token)."""
+    session = current_session(request)
+    if session is None:
+        return RedirectResponse("/login", status_code=303)
+    user, expected = session
+    if not csrf_matches(expected, csrf):
+        return HTMLResponse("Invalid CSRF token.", status_code=403)
+    cell = cell_of(request)
+    with cell.db.write() as conn:
+        web_sessions.delete(conn, request.cookies[SESSION_COOKIE])
+        audit.append(
+            conn, AuditEvent("write", "session.end", "POST /logout", user.member, user.name), cell.clock()
+        )
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+@router.get("/")
+def home(request: Request) -> Response:
+    """Who is signed in and the intelligence they may read."""
+    session = current_session(request)
+    if session is None:
+        return RedirectResponse("/login", status_code=303)
+    user, csrf = session
+    cell = cell_of(request)
+    with cell.db.read() as conn:
+        stored = objects.all_latest(conn, cell.vocabulary)
+    rows = [
+        {"id": obj.stix_id, "type": obj.type, "name": body.get("name", ""),
+         "label": obj.label.text(), "originator": obj.originator}
+        for obj, body in readable(stored, user.viewer, cell.registry)
+    ]  # fmt: skip
+    if rows:
+        event = AuditEvent(
+            "read",
+            "object.list",
+            "GET /",
+            user.member,
+            user.name,
+            [r["id"] for r in rows],
+            [r["label"] for r in rows],
+        )
+        audit.record(cell.db, event, cell.clock())
+    return templates.TemplateResponse(request, "home.html", {"user": user, "csrf": csrf, "rows": rows})
