@@ -31,21 +31,32 @@ class Setting:
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("database_url", "sqlite:///./intelcell.db",
-            "Store URL: sqlite:///PATH (embedded, the default) or postgresql://USER@HOST/DB."),
-    Setting("registry_file", str(_DATA / "registry.yaml"),
-            "Member registry: members and communities (YAML)."),
-    Setting("label_policy_file", str(_DATA / "label_policy.yaml"),
-            "Label policy: the restrictive and handling caveats labels may carry (YAML)."),
-    Setting("max_body_bytes", 10 * 1024 * 1024,
-            "Largest request body the API accepts, in bytes; larger ones get 413."),
+    Setting(
+        "database_url",
+        "sqlite:///./intelcell.db",
+        "Store URL: sqlite:///PATH (embedded, the default) or postgresql://USER@HOST/DB.",
+    ),
+    Setting(
+        "registry_file", str(_DATA / "registry.yaml"), "Member registry: members and communities (YAML)."
+    ),
+    Setting(
+        "label_policy_file",
+        str(_DATA / "label_policy.yaml"),
+        "Label policy: the restrictive and handling caveats labels may carry (YAML).",
+    ),
+    Setting(
+        "max_body_bytes",
+        10 * 1024 * 1024,
+        "Largest request body the API accepts, in bytes; larger ones get 413.",
+    ),
     Setting("token_days", 90, "Default lifetime of a new API token, in days."),
     Setting("session_minutes", 480, "Lifetime of a browser session, in minutes."),
-    Setting("cookie_secure", True,
-            "Mark session cookies Secure (browsers still send them to http://localhost)."),
+    Setting(
+        "cookie_secure", True, "Mark session cookies Secure (browsers still send them to http://localhost)."
+    ),
     Setting("host", "127.0.0.1", "Address `intelcell serve` listens on."),
     Setting("port", 8000, "Port `intelcell serve` listens on."),
-)  # fmt: skip
+)
 
 
 @dataclass(frozen=True)

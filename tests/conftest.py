@@ -116,15 +116,24 @@ def client(cell: Cell) -> Iterator[TestClient]:
 def make_user(cell: Cell):  # type: ignore[no-untyped-def]
     """Builder: ``make_user("FRA", "NATO SECRET", caveats=(), role="analyst") -> (User, token)``."""
 
-    def build(member: str, clearance: str = "NATO SECRET", caveats: tuple[str, ...] = (),
-              role: str = "analyst", name: str | None = None) -> tuple[User, str]:  # fmt: skip
+    def build(
+        member: str,
+        clearance: str = "NATO SECRET",
+        caveats: tuple[str, ...] = (),
+        role: str = "analyst",
+        name: str | None = None,
+    ) -> tuple[User, str]:
         now = cell.clock()
         with cell.db.write() as conn:
             user, _ = users.upsert(
-                conn, member=member, name=name or f"{member.lower()}.{role}.{len(caveats)}",
-                clearance=parse_clearance(clearance, frozenset(caveats)), role=role,
-                is_demo=False, now=now,
-            )  # fmt: skip
+                conn,
+                member=member,
+                name=name or f"{member.lower()}.{role}.{len(caveats)}",
+                clearance=parse_clearance(clearance, frozenset(caveats)),
+                role=role,
+                is_demo=False,
+                now=now,
+            )
             _id, token = tokens.issue(conn, user, now, 30)
         return user, token
 

@@ -6,6 +6,7 @@ from fastapi import FastAPI
 
 from intelcell import __version__
 from intelcell.api import errors
+from intelcell.api.auth import BearerAuth
 from intelcell.api.limits import BodySizeLimit
 from intelcell.api.routes import audit, health, labels, me, members, objects
 from intelcell.cell import Cell, open_cell
@@ -34,5 +35,7 @@ def create_app(
     for module in (health, labels, members, me, objects, audit):
         app.include_router(module.router)
     app.include_router(pages.router)
+    # Added last runs first: authentication, then the body limit, then the routes.
     app.add_middleware(BodySizeLimit, max_bytes=cell.settings.max_body_bytes)
+    app.add_middleware(BearerAuth, cell=cell)
     return app

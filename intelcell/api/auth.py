@@ -1,13 +1,22 @@
-"""Bearer-token authentication for every API route except health."""
+"""Bearer-token authentication: every API path but ``/healthz`` needs a valid token.
+
+Authentication runs as ASGI middleware, before the body is read or a route is matched, so an
+unauthenticated caller always gets 401, whatever it sends and wherever it sends it.
+"""
 
 from __future__ import annotations
 
 from fastapi import Request
+from starlette.types import ASGIApp, Receive, Scope, Send
 
-from intelcell.api.errors import ApiError
+from intelcell.api.limits import reject
 from intelcell.cell import Cell
 from intelcell.store import tokens
 from intelcell.store.users import User
+
+#: Paths answered without a token: health, and the browser UI (which has its own sessions).
+PUBLIC_PATHS = frozenset({"/healthz", "/", "/login", "/logout"})
+_CHALLENGE = [(b"www-authenticate", b'Bearer realm="intelcell"')]
 
 
 def cell_of(request: Request) -> Cell:
@@ -15,21 +24,37 @@ def cell_of(request: Request) -> Cell:
     return request.app.state.cell  # type: ignore[no-any-return]
 
 
-def _unauthorized(reason: str) -> ApiError:
-    return ApiError(401, "unauthorized", reason, {"WWW-Authenticate": 'Bearer realm="intelcell"'})
+def authenticate(cell: Cell, header: str | None) -> User:
+    """The user an ``Authorization`` header names; raise AuthError with the reason otherwise."""
+    if not header:
+        raise tokens.AuthError("missing Authorization: Bearer token")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise tokens.AuthError("Authorization header must be 'Bearer TOKEN'")
+    with cell.db.read() as conn:
+        return tokens.authenticate(conn, token.strip(), cell.clock())
+
+
+class BearerAuth:
+    """ASGI middleware: 401 for any non-public path without a valid token; else the user in state."""
+
+    def __init__(self, app: ASGIApp, cell: Cell) -> None:
+        self.app, self.cell = app, cell
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"] in PUBLIC_PATHS:
+            await self.app(scope, receive, send)
+            return
+        header = dict(scope.get("headers") or []).get(b"authorization")
+        try:
+            user = authenticate(self.cell, header.decode("latin-1") if header else None)
+        except tokens.AuthError as exc:
+            await reject(send, 401, "unauthorized", str(exc), _CHALLENGE)
+            return
+        scope.setdefault("state", {})["user"] = user
+        await self.app(scope, receive, send)
 
 
 def current_user(request: Request) -> User:
-    """The user whose API token is in the ``Authorization: Bearer`` header; 401 otherwise."""
-    header = request.headers.get("authorization")
-    if not header:
-        raise _unauthorized("missing Authorization: Bearer token")
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        raise _unauthorized("Authorization header must be 'Bearer TOKEN'")
-    cell = cell_of(request)
-    try:
-        with cell.db.read() as conn:
-            return tokens.authenticate(conn, token.strip(), cell.clock())
-    except tokens.AuthError as exc:
-        raise _unauthorized(str(exc)) from None
+    """The authenticated caller (set by BearerAuth)."""
+    return request.state.user  # type: ignore[no-any-return]

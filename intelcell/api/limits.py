@@ -1,19 +1,18 @@
-"""Request body size limit, enforced before any handler reads the body."""
+"""Request body size limit, enforced before any handler (or authentication) reads the body."""
 
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 
-class BodyTooLarge(Exception):
-    """The streamed body went past the limit."""
-
-
 class BodySizeLimit:
-    """ASGI middleware answering 413 when a body exceeds ``max_bytes`` (declared or streamed)."""
+    """ASGI middleware answering 413 when a body exceeds ``max_bytes``, declared or streamed.
+
+    The body is read up to the limit before the app runs and then replayed, so an oversized
+    streamed body is refused whole rather than failing half-way inside a handler.
+    """
 
     def __init__(self, app: ASGIApp, max_bytes: int) -> None:
         self.app, self.max_bytes = app, max_bytes
@@ -24,40 +23,53 @@ class BodySizeLimit:
             return
         declared = dict(scope.get("headers") or []).get(b"content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
-            await _reject(send, self.max_bytes)
+            await reject(
+                send, 413, "body_too_large", f"request body exceeds the limit of {self.max_bytes} bytes"
+            )
             return
-        seen = 0
-        started = False
-
-        async def limited_receive() -> Message:
-            nonlocal seen
+        chunks: list[bytes] = []
+        size = 0
+        while True:
             message = await receive()
-            if message["type"] == "http.request":
-                seen += len(message.get("body", b""))
-                if seen > self.max_bytes:
-                    raise BodyTooLarge
-            return message
+            if message["type"] == "http.disconnect":
+                return
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.max_bytes:
+                await reject(
+                    send, 413, "body_too_large", f"request body exceeds the limit of {self.max_bytes} bytes"
+                )
+                return
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        body = b"".join(chunks)
+        replayed = False
 
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
-            await send(message)
+        async def replay() -> Message:
+            nonlocal replayed
+            if replayed:
+                return await receive()  # later calls wait for disconnect, as the server's would
+            replayed = True
+            return {"type": "http.request", "body": body, "more_body": False}
 
-        try:
-            await self.app(scope, limited_receive, tracking_send)
-        except BodyTooLarge:
-            if not started:
-                await _reject(send, self.max_bytes)
+        await self.app(scope, replay, send)
 
 
-async def _reject(send: Send, max_bytes: int) -> None:
-    body: dict[str, Any] = {
-        "error": "body_too_large",
-        "reason": f"request body exceeds the limit of {max_bytes} bytes",
-    }
-    payload = json.dumps(body).encode()
-    await send({
-        "type": "http.response.start", "status": 413,
-        "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(payload)).encode())],
-    })  # fmt: skip
+async def reject(
+    send: Send, status: int, error: str, reason: str, headers: list[tuple[bytes, bytes]] | None = None
+) -> None:
+    """Answer a request directly from ASGI middleware with the API's JSON error shape."""
+    payload = json.dumps({"error": error, "reason": reason}).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(payload)).encode()),
+                *(headers or []),
+            ],
+        }
+    )
     await send({"type": "http.response.body", "body": payload})

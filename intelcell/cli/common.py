@@ -25,8 +25,10 @@ def settings() -> Settings:
 
 
 def cell() -> Cell:
-    """Open (and migrate) the configured store."""
+    """Open (and migrate) the configured store; it is closed when the command ends."""
     try:
-        return open_cell(settings())
+        opened = open_cell(settings())
     except (DataFileError, StoreError) as exc:
         raise CliError(str(exc)) from None
+    click.get_current_context().call_on_close(opened.db.dispose)
+    return opened

@@ -37,10 +37,16 @@ USERS: tuple[DemoUser, ...] = (
     DemoUser("TUR", "tur.analyst", "NATO SECRET", (), "analyst", "Ally, not in the French REL TO"),
     DemoUser("IRQ", "irq.liaison", "NATO SECRET", (), "analyst", "Coalition partner outside NATO"),
     DemoUser("JOR", "jor.liaison", "NATO CONFIDENTIAL", (), "analyst", "Coalition partner outside NATO"),
-    DemoUser("NATO", "nato.coordinator", "COSMIC TOP SECRET", ("ATOMAL", "SIGINT"), "coordinator",
-             "action-plan coordinator"),
+    DemoUser(
+        "NATO",
+        "nato.coordinator",
+        "COSMIC TOP SECRET",
+        ("ATOMAL", "SIGINT"),
+        "coordinator",
+        "action-plan coordinator",
+    ),
     DemoUser("NATO", "nato.admin", "NATO SECRET", (), "admin", "cell administrator"),
-)  # fmt: skip
+)
 
 
 def _id(kind: str, name: str) -> str:
@@ -48,42 +54,99 @@ def _id(kind: str, name: str) -> str:
 
 
 def _sdo(kind: str, name: str, **props: Any) -> dict[str, Any]:
-    return {"type": kind, "spec_version": "2.1", "id": _id(kind, name), "created": _T,
-            "modified": _T, "name": name, **props}  # fmt: skip
+    return {
+        "type": kind,
+        "spec_version": "2.1",
+        "id": _id(kind, name),
+        "created": _T,
+        "modified": _T,
+        "name": name,
+        **props,
+    }
 
 
 #: (originating demo user, STIX object, label, portion labels)
 CONTENT: tuple[tuple[str, dict[str, Any], str, dict[str, str]], ...] = (
-    ("usa.analyst",
-     _sdo("report", "Daesh facilitation network in the Levant", report_types=["threat-report"],
-          published=_T, description="Facilitators move recruits across the Syrian-Iraqi border.",
-          object_refs=[_id("intrusion-set", "Daesh external operations")]),
-     "NATO SECRET // REL TO COALITION", {}),
-    ("usa.analyst",
-     _sdo("intrusion-set", "Daesh external operations", aliases=["Amn al-Kharji"]),
-     "NATO CONFIDENTIAL // REL TO COALITION // TLP:AMBER", {}),
-    ("usa.analyst",
-     _sdo("report", "Intercepted courier communications", report_types=["threat-report"],
-          published=_T, object_refs=[_id("intrusion-set", "Daesh external operations")]),
-     "NATO SECRET // SIGINT // ORCON", {}),
-    ("fra.analyst",
-     _sdo("threat-actor", "Katibat al-Muhajirin cell", threat_actor_types=["terrorist"],
-          description="Francophone foreign fighters returning through the Balkans."),
-     "FRA CONFIDENTIAL // REL TO BEL, DEU", {}),
-    ("irq.liaison",
-     _sdo("report", "Detention of returning foreign fighters at Rabia", report_types=["threat-report"],
-          published=_T, object_refs=[_id("threat-actor", "Katibat al-Muhajirin cell")]),
-     "IRQ CONFIDENTIAL // REL TO NATO, JOR", {}),
-    ("jor.liaison",
-     _sdo("report", "Border crossing patterns at Jaber", report_types=["observed-data"], published=_T,
-          object_refs=[_id("intrusion-set", "Daesh external operations")]),
-     "JOR SECRET", {}),
-    ("nato.coordinator",
-     _sdo("report", "Coalition foreign-fighter flows, quarterly", report_types=["threat-report"],
-          published=_T, description="Source reporting: two HUMINT networks in Raqqa.",
-          object_refs=[_id("intrusion-set", "Daesh external operations")]),
-     "NATO RESTRICTED // REL TO COALITION", {"description": "NATO SECRET"}),
-)  # fmt: skip
+    (
+        "usa.analyst",
+        _sdo(
+            "report",
+            "Daesh facilitation network in the Levant",
+            report_types=["threat-report"],
+            published=_T,
+            description="Facilitators move recruits across the Syrian-Iraqi border.",
+            object_refs=[_id("intrusion-set", "Daesh external operations")],
+        ),
+        "NATO SECRET // REL TO COALITION",
+        {},
+    ),
+    (
+        "usa.analyst",
+        _sdo("intrusion-set", "Daesh external operations", aliases=["Amn al-Kharji"]),
+        "NATO CONFIDENTIAL // REL TO COALITION // TLP:AMBER",
+        {},
+    ),
+    (
+        "usa.analyst",
+        _sdo(
+            "report",
+            "Intercepted courier communications",
+            report_types=["threat-report"],
+            published=_T,
+            object_refs=[_id("intrusion-set", "Daesh external operations")],
+        ),
+        "NATO SECRET // SIGINT // ORCON",
+        {},
+    ),
+    (
+        "fra.analyst",
+        _sdo(
+            "threat-actor",
+            "Katibat al-Muhajirin cell",
+            threat_actor_types=["terrorist"],
+            description="Francophone foreign fighters returning through the Balkans.",
+        ),
+        "FRA CONFIDENTIAL // REL TO BEL, DEU",
+        {},
+    ),
+    (
+        "irq.liaison",
+        _sdo(
+            "report",
+            "Detention of returning foreign fighters at Rabia",
+            report_types=["threat-report"],
+            published=_T,
+            object_refs=[_id("threat-actor", "Katibat al-Muhajirin cell")],
+        ),
+        "IRQ CONFIDENTIAL // REL TO NATO, JOR",
+        {},
+    ),
+    (
+        "jor.liaison",
+        _sdo(
+            "report",
+            "Border crossing patterns at Jaber",
+            report_types=["observed-data"],
+            published=_T,
+            object_refs=[_id("intrusion-set", "Daesh external operations")],
+        ),
+        "JOR SECRET",
+        {},
+    ),
+    (
+        "nato.coordinator",
+        _sdo(
+            "report",
+            "Coalition foreign-fighter flows, quarterly",
+            report_types=["threat-report"],
+            published=_T,
+            description="Source reporting: two HUMINT networks in Raqqa.",
+            object_refs=[_id("intrusion-set", "Daesh external operations")],
+        ),
+        "NATO RESTRICTED // REL TO COALITION",
+        {"description": "NATO SECRET // REL TO COALITION"},
+    ),
+)
 
 
 @dataclass(frozen=True)
@@ -103,12 +166,28 @@ def load(cell: Cell) -> list[Issued]:
         stored_users: dict[str, User] = {}
         for demo in USERS:
             clearance = parse_clearance(demo.clearance, frozenset(demo.caveats))
-            user, _ = users.upsert(conn, member=demo.member, name=demo.name, clearance=clearance,
-                                   role=demo.role, is_demo=True, now=now)  # fmt: skip
+            user, _ = users.upsert(
+                conn,
+                member=demo.member,
+                name=demo.name,
+                clearance=clearance,
+                role=demo.role,
+                is_demo=True,
+                now=now,
+            )
             token_id, secret = tokens.issue(conn, user, now, cell.settings.token_days)
-            audit.append(conn, AuditEvent("write", "token.create", "cli: demo", None, None,
-                                          detail={"token_id": token_id, "member": demo.member,
-                                                  "user": demo.name, "demo": True}), now)  # fmt: skip
+            audit.append(
+                conn,
+                AuditEvent(
+                    "write",
+                    "token.create",
+                    "cli: demo",
+                    None,
+                    None,
+                    detail={"token_id": token_id, "member": demo.member, "user": demo.name, "demo": True},
+                ),
+                now,
+            )
             stored_users[demo.name] = user
             issued.append(Issued(demo, secret))
         for owner, obj, label_text, portion_texts in CONTENT:
@@ -118,6 +197,17 @@ def load(cell: Cell) -> list[Issued]:
             portions = {s: parse(t, cell.vocabulary) for s, t in portion_texts.items()}
             user = stored_users[owner]
             stored = objects.put(conn, obj, label, portions, user, now)
-            audit.append(conn, AuditEvent("write", "object.create", "cli: demo", user.member,
-                                          user.name, [stored.stix_id], [label.text()]), now)  # fmt: skip
+            audit.append(
+                conn,
+                AuditEvent(
+                    "write",
+                    "object.create",
+                    "cli: demo",
+                    user.member,
+                    user.name,
+                    [stored.stix_id],
+                    [label.text()],
+                ),
+                now,
+            )
     return issued

@@ -190,9 +190,13 @@ def build(
     if tlp == "CLEAR" and level > 0:
         raise LabelError(f"TLP:CLEAR (public disclosure) contradicts {policy} {classification}")
     return Label(
-        policy, classification, frozenset(releasable_to), frozenset(restrictive),
-        frozenset(handling), tlp,
-    )  # fmt: skip
+        policy,
+        classification,
+        frozenset(releasable_to),
+        frozenset(restrictive),
+        frozenset(handling),
+        tlp,
+    )
 
 
 def _wrong_scale(policy: str, classification: str) -> str:
@@ -231,6 +235,10 @@ def from_json(data: Mapping[str, Any], vocabulary: Vocabulary) -> Label:
     if tlp is not None and not isinstance(tlp, str):
         raise LabelError("label 'tlp' must be a string or null")
     return build(
-        policy.upper(), classification.upper(), [r.upper() for r in releasable],
-        [c.upper() for c in caveats], tlp.upper() if tlp else None, vocabulary,
-    )  # fmt: skip
+        policy.upper(),
+        classification.upper(),
+        [r.upper() for r in releasable],
+        [c.upper() for c in caveats],
+        tlp.upper() if tlp else None,
+        vocabulary,
+    )

@@ -54,7 +54,13 @@ def put(
         parsed = stix2.parse(dict(obj), allow_custom=True, version="2.1")
     except (stix2.exceptions.STIXError, ValueError, TypeError) as exc:
         raise ObjectError(f"not a valid STIX 2.1 object: {exc}") from exc
-    body = json.loads(parsed.serialize())
+    if isinstance(parsed, dict):
+        raise ObjectError(f"unknown STIX object type '{obj.get('type')}'")
+    created, modified = parsed.get("created"), parsed.get("modified")
+    if created and modified and modified < created:
+        raise ObjectError("not a valid STIX 2.1 object: modified is earlier than created")
+    # Keep the submitted text (timestamp precision included): versions are matched on it.
+    body = json.loads(json.dumps(dict(obj)))
     for selector in portions:
         try:
             check_selector(body, selector)
@@ -74,11 +80,17 @@ def put(
         raise ObjectError(f"{body['id']} version {version or '(unversioned)'} is already stored")
     conn.execute(
         stix_objects.insert().values(
-            stix_id=body["id"], type=body["type"], modified=version, body=json.dumps(body),
-            label=label.text(), portions=json.dumps({s: p.text() for s, p in portions.items()}),
-            originator=user.member, submitted_by=user.id, submitted_at=now,
+            stix_id=body["id"],
+            type=body["type"],
+            modified=version,
+            body=json.dumps(body),
+            label=label.text(),
+            portions=json.dumps({s: p.text() for s, p in portions.items()}),
+            originator=user.member,
+            submitted_by=user.id,
+            submitted_at=now,
         )
-    )  # fmt: skip
+    )
     return StoredObject(body["id"], body["type"], version, body, label, dict(portions), user.member)
 
 

@@ -90,10 +90,16 @@ def list_tokens(conn: Connection, member: str | None = None) -> list[TokenInfo]:
     if member:
         query = query.where(users.c.member == member)
     return [
-        TokenInfo(r.id, r.member, r.name, _aware(r.created_at), _aware(r.expires_at),
-                  _aware(r.revoked_at) if r.revoked_at else None)
+        TokenInfo(
+            r.id,
+            r.member,
+            r.name,
+            _aware(r.created_at),
+            _aware(r.expires_at),
+            _aware(r.revoked_at) if r.revoked_at else None,
+        )
         for r in conn.execute(query)
-    ]  # fmt: skip
+    ]
 
 
 def revoke_demo_tokens(conn: Connection, now: datetime) -> None:

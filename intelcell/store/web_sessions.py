@@ -18,10 +18,13 @@ def create(conn: Connection, user: User, now: datetime, minutes: int) -> tuple[s
     session_id, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
     conn.execute(
         web_sessions.insert().values(
-            id_hash=token_hash(session_id), user_id=user.id, csrf_token=csrf,
-            created_at=now, expires_at=now + timedelta(minutes=minutes),
+            id_hash=token_hash(session_id),
+            user_id=user.id,
+            csrf_token=csrf,
+            created_at=now,
+            expires_at=now + timedelta(minutes=minutes),
         )
-    )  # fmt: skip
+    )
     return session_id, csrf
 
 

@@ -46,7 +46,9 @@ def login_form(request: Request) -> Response:
 
 @router.post("/login")
 def login(
-    request: Request, token: Annotated[str, Form(max_length=200)], csrf: Annotated[str, Form(max_length=200)]
+    request: Request,
+    token: Annotated[str, Form(max_length=200)] = "",
+    csrf: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
     """Check the CSRF token and the API token, then start a session."""
     if not csrf_matches(request.cookies.get(LOGIN_CSRF_COOKIE), csrf):
@@ -67,7 +69,7 @@ def login(
 
 
 @router.post("/logout")
-def logout(request: Request, csrf: Annotated[str, Form(max_length=200)]) -> Response:
+def logout(request: Request, csrf: Annotated[str, Form(max_length=200)] = "") -> Response:
     """End the session (the form carries the session's CSRF token)."""
     session = current_session(request)
     if session is None:
@@ -97,10 +99,15 @@ def home(request: Request) -> Response:
     with cell.db.read() as conn:
         stored = objects.all_latest(conn, cell.vocabulary)
     rows = [
-        {"id": obj.stix_id, "type": obj.type, "name": body.get("name", ""),
-         "label": obj.label.text(), "originator": obj.originator}
+        {
+            "id": obj.stix_id,
+            "type": obj.type,
+            "name": body.get("name", ""),
+            "label": obj.label.text(),
+            "originator": obj.originator,
+        }
         for obj, body in readable(stored, user.viewer, cell.registry)
-    ]  # fmt: skip
+    ]
     if rows:
         event = AuditEvent(
             "read",

@@ -18,9 +18,14 @@ LOGIN_CSRF_COOKIE = "intelcell_login_csrf"
 def set_cookie(request: Request, response: Response, name: str, value: str, max_age: int) -> None:
     """Set an HttpOnly, SameSite=Strict cookie, Secure unless the settings say otherwise."""
     response.set_cookie(
-        name, value, max_age=max_age, httponly=True, samesite="strict", path="/",
+        name,
+        value,
+        max_age=max_age,
+        httponly=True,
+        samesite="strict",
+        path="/",
         secure=cell_of(request).settings.cookie_secure,
-    )  # fmt: skip
+    )
 
 
 def current_session(request: Request) -> tuple[User, str] | None:

@@ -56,9 +56,13 @@ def accesses(
         entries = audit.entries_for_object(conn, object_id) if allowed else []
     if entries:
         event = AuditEvent(
-            action="read", operation="audit.query", path=f"GET {request.url.path}",
-            member=user.member, user=user.name, object_ids=[object_id],
+            action="read",
+            operation="audit.query",
+            path=f"GET {request.url.path}",
+            member=user.member,
+            user=user.name,
+            object_ids=[object_id],
             labels=[obj.label.text()] if obj else [],
-        )  # fmt: skip
+        )
         audit.record(cell.db, event, cell.clock())
     return {"object_id": object_id, "entries": [_entry_json(e, object_id) for e in entries]}

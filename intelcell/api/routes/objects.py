@@ -23,10 +23,14 @@ def _released(request: Request, user: User, released: list[tuple[str, str]], op:
         return
     cell = cell_of(request)
     event = AuditEvent(
-        action="read", operation=op, path=f"{request.method} {request.url.path}",
-        member=user.member, user=user.name,
-        object_ids=[oid for oid, _ in released], labels=[label for _, label in released],
-    )  # fmt: skip
+        action="read",
+        operation=op,
+        path=f"{request.method} {request.url.path}",
+        member=user.member,
+        user=user.name,
+        object_ids=[oid for oid, _ in released],
+        labels=[label for _, label in released],
+    )
     audit.record(cell.db, event, cell.clock())
 
 
