@@ -2,13 +2,32 @@
 
 from __future__ import annotations
 
+import sys
+from typing import Any
+
 import click
 
 from intelcell import __version__
 from intelcell.cli import audit, demo, registry, serve, settings_cmd, tokens
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class OneLineErrors(click.Group):
+    """A group whose usage errors are one line on stderr with exit code 2 (no usage dump)."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        """Run the CLI, turning any Click error into ``intelcell: error: ...``."""
+        kwargs["standalone_mode"] = False
+        try:
+            return super().main(*args, **kwargs)
+        except click.ClickException as exc:
+            click.echo(f"intelcell: error: {exc.format_message()}", err=True)
+            sys.exit(exc.exit_code)
+        except click.Abort:
+            click.echo("intelcell: aborted", err=True)
+            sys.exit(1)
+
+
+@click.group(cls=OneLineErrors, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="intelcell")
 def cli() -> None:
     """intelcell: the coalition terrorism intelligence cell.

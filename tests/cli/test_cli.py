@@ -142,3 +142,19 @@ def test_malformed_setting_is_a_one_line_error(cell: Cell) -> None:
 def test_settings_markdown_lists_every_variable() -> None:
     out = CliRunner().invoke(cli, ["settings", "--markdown"]).output
     assert "`INTELCELL_DATABASE_URL`" in out and "`INTELCELL_MAX_BODY_BYTES`" in out
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["token", "create", "--member", "FRA"],
+        ["token", "create", "--member", "FRA", "--user", "a", "--clearance", "NATO SECRET", "--role", "x"],
+        ["members", "list", "--community", "NOPE"],
+        ["no-such-command"],
+        ["token", "revoke"],
+    ],
+)
+def test_usage_errors_are_one_line_with_exit_2(run, args) -> None:  # type: ignore[no-untyped-def]
+    result = run(*args)
+    assert result.exit_code == 2
+    assert len(result.output.strip().splitlines()) == 1 and result.output.startswith("intelcell: error:")
