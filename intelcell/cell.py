@@ -15,6 +15,7 @@ from intelcell.domain.registry import Registry
 from intelcell.settings import Settings
 from intelcell.store import migrate
 from intelcell.store.database import Database
+from intelcell.store.labels import LabelIndex
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,7 @@ class Cell:
     registry: Registry
     vocabulary: Vocabulary
     clock: Clock
+    labels: LabelIndex
 
 
 def open_cell(settings: Settings, clock: Clock = system_clock) -> Cell:
@@ -33,4 +35,4 @@ def open_cell(settings: Settings, clock: Clock = system_clock) -> Cell:
     data = datafiles.load(settings.registry_file, settings.label_policy_file)
     db = Database(settings.database_url)
     migrate.upgrade(db)
-    return Cell(settings, db, data.registry, data.vocabulary, clock)
+    return Cell(settings, db, data.registry, data.vocabulary, clock, LabelIndex(data.vocabulary))

@@ -36,9 +36,7 @@ SETTINGS: tuple[Setting, ...] = (
         "sqlite:///./intelcell.db",
         "Store URL: sqlite:///PATH (embedded, the default) or postgresql://USER@HOST/DB.",
     ),
-    Setting(
-        "registry_file", str(_DATA / "registry.yaml"), "Member registry: members and communities (YAML)."
-    ),
+    Setting("registry_file", str(_DATA / "registry.yaml"), "Member registry: members and communities (YAML)."),
     Setting(
         "label_policy_file",
         str(_DATA / "label_policy.yaml"),
@@ -49,11 +47,21 @@ SETTINGS: tuple[Setting, ...] = (
         10 * 1024 * 1024,
         "Largest request body the API accepts, in bytes; larger ones get 413.",
     ),
+    Setting(
+        "max_object_bytes",
+        1024 * 1024,
+        "Largest single STIX object accepted; a larger one fails in the TAXII status resource.",
+    ),
+    Setting("max_envelope_objects", 10_000, "Most objects one TAXII envelope may carry; more gets 413."),
+    Setting("max_page_size", 1000, "Most objects one TAXII page returns, whatever limit a client asks for."),
+    Setting(
+        "status_retention_hours",
+        168,
+        "How long TAXII status resources are kept (the specification asks for 24 hours at least).",
+    ),
     Setting("token_days", 90, "Default lifetime of a new API token, in days."),
     Setting("session_minutes", 480, "Lifetime of a browser session, in minutes."),
-    Setting(
-        "cookie_secure", True, "Mark session cookies Secure (browsers still send them to http://localhost)."
-    ),
+    Setting("cookie_secure", True, "Mark session cookies Secure (browsers still send them to http://localhost)."),
     Setting("host", "127.0.0.1", "Address `intelcell serve` listens on."),
     Setting("port", 8000, "Port `intelcell serve` listens on."),
 )
@@ -67,6 +75,10 @@ class Settings:
     registry_file: str
     label_policy_file: str
     max_body_bytes: int
+    max_object_bytes: int
+    max_envelope_objects: int
+    max_page_size: int
+    status_retention_hours: int
     token_days: int
     session_minutes: int
     cookie_secure: bool

@@ -18,3 +18,18 @@ def cell_data() -> CellData:
 def bearer(token: str) -> dict[str, str]:
     """The Authorization header for a token."""
     return {"Authorization": f"Bearer {token}"}
+
+
+def stored_objects(cell):  # type: ignore[no-untyped-def]
+    """Every stored version as (stix_id, label text, originator, body dict), straight from the table."""
+    import json
+
+    from sqlalchemy import select
+
+    from intelcell.store.schema import labels, objects
+
+    query = select(objects.c.stix_id, labels.c.text, objects.c.originator, objects.c.body).join(
+        labels, labels.c.id == objects.c.label_id
+    )
+    with cell.db.read() as conn:
+        return [(r.stix_id, r.text, r.originator, json.loads(r.body)) for r in conn.execute(query)]

@@ -23,9 +23,7 @@ def test_readme_configuration_table_is_generated_from_settings() -> None:
 def _cli_snippets() -> list[str]:
     blocks = re.findall(r"```sh\n(.*?)```", README, re.S)
     lines = [line.split("#")[0].strip() for block in blocks for line in block.splitlines()]
-    return [
-        re.sub(r"^\.venv/bin/", "", line) for line in lines if re.match(r"^(\.venv/bin/)?intelcell ", line)
-    ]
+    return [re.sub(r"^\.venv/bin/", "", line) for line in lines if re.match(r"^(\.venv/bin/)?intelcell ", line)]
 
 
 @pytest.mark.parametrize("snippet", _cli_snippets())
@@ -35,9 +33,7 @@ def test_every_cli_snippet_in_the_readme_names_a_real_command(snippet: str) -> N
     result = CliRunner().invoke(cli, [*command, "--help"])
     assert result.exit_code == 0, f"{snippet}: {result.output}"
     for option in re.findall(r"(--[a-z-]+)", snippet):
-        assert option in result.output, (
-            f"{snippet}: {option} is not an option of intelcell {' '.join(command)}"
-        )
+        assert option in result.output, f"{snippet}: {option} is not an option of intelcell {' '.join(command)}"
 
 
 def test_architecture_names_files_that_exist() -> None:

@@ -12,12 +12,12 @@ from intelcell.api.routes import audit, health, labels, me, members, objects
 from intelcell.cell import Cell, open_cell
 from intelcell.clock import Clock, system_clock
 from intelcell.settings import Settings
+from intelcell.taxii import media as taxii_media
+from intelcell.taxii import routes as taxii_routes
 from intelcell.web import pages
 
 
-def create_app(
-    settings: Settings | None = None, clock: Clock = system_clock, cell: Cell | None = None
-) -> FastAPI:
+def create_app(settings: Settings | None = None, clock: Clock = system_clock, cell: Cell | None = None) -> FastAPI:
     """Build the ASGI app for ``settings`` (default: from the environment).
 
     Tests pass their own settings and clock, or an already opened cell.
@@ -26,14 +26,14 @@ def create_app(
     app = FastAPI(
         title="intelcell",
         version=__version__,
-        description=(
-            "Coalition terrorism intelligence cell: labelled exchange, screening, air picture, oversight."
-        ),
+        description=("Coalition terrorism intelligence cell: labelled exchange, screening, air picture, oversight."),
     )
     app.state.cell = cell
     errors.install(app)
+    taxii_media.install(app)
     for module in (health, labels, members, me, objects, audit):
         app.include_router(module.router)
+    app.include_router(taxii_routes.router)
     app.include_router(pages.router)
     # Added last runs first: authentication, then the body limit, then the routes.
     app.add_middleware(BodySizeLimit, max_bytes=cell.settings.max_body_bytes)

@@ -49,7 +49,7 @@ class BearerAuth:
         try:
             user = authenticate(self.cell, header.decode("latin-1") if header else None)
         except tokens.AuthError as exc:
-            await reject(send, 401, "unauthorized", str(exc), _CHALLENGE)
+            await reject(scope, send, 401, "unauthorized", str(exc), _CHALLENGE)
             return
         scope.setdefault("state", {})["user"] = user
         await self.app(scope, receive, send)

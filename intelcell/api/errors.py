@@ -18,9 +18,7 @@ class ApiError(Exception):
         self.status, self.error, self.reason, self.headers = status, error, reason, headers
 
 
-def error_response(
-    status: int, error: str, reason: str, headers: dict[str, str] | None = None
-) -> JSONResponse:
+def error_response(status: int, error: str, reason: str, headers: dict[str, str] | None = None) -> JSONResponse:
     """The JSON response for an error."""
     return JSONResponse({"error": error, "reason": reason}, status_code=status, headers=headers)
 

@@ -23,9 +23,7 @@ class BodySizeLimit:
             return
         declared = dict(scope.get("headers") or []).get(b"content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
-            await reject(
-                send, 413, "body_too_large", f"request body exceeds the limit of {self.max_bytes} bytes"
-            )
+            await self._too_large(scope, send)
             return
         chunks: list[bytes] = []
         size = 0
@@ -36,9 +34,7 @@ class BodySizeLimit:
             chunk = message.get("body", b"")
             size += len(chunk)
             if size > self.max_bytes:
-                await reject(
-                    send, 413, "body_too_large", f"request body exceeds the limit of {self.max_bytes} bytes"
-                )
+                await self._too_large(scope, send)
                 return
             chunks.append(chunk)
             if not message.get("more_body", False):
@@ -55,21 +51,37 @@ class BodySizeLimit:
 
         await self.app(scope, replay, send)
 
+    async def _too_large(self, scope: Scope, send: Send) -> None:
+        await reject(scope, send, 413, "body_too_large", f"request body exceeds the limit of {self.max_bytes} bytes")
+
+
+TAXII_MEDIA_TYPE = "application/taxii+json;version=2.1"
+
 
 async def reject(
-    send: Send, status: int, error: str, reason: str, headers: list[tuple[bytes, bytes]] | None = None
+    scope: Scope,
+    send: Send,
+    status: int,
+    error: str,
+    reason: str,
+    headers: list[tuple[bytes, bytes]] | None = None,
 ) -> None:
-    """Answer a request directly from ASGI middleware with the API's JSON error shape."""
-    payload = json.dumps({"error": error, "reason": reason}).encode()
+    """Answer from ASGI middleware: the API's JSON error, or a TAXII error message under /taxii2/."""
+    if scope["path"].startswith("/taxii2"):
+        body: dict[str, str] = {
+            "title": error.replace("_", " "),
+            "description": reason,
+            "http_status": str(status),
+        }
+        media = TAXII_MEDIA_TYPE.encode()
+    else:
+        body, media = {"error": error, "reason": reason}, b"application/json"
+    payload = json.dumps(body).encode()
     await send(
         {
             "type": "http.response.start",
             "status": status,
-            "headers": [
-                (b"content-type", b"application/json"),
-                (b"content-length", str(len(payload)).encode()),
-                *(headers or []),
-            ],
+            "headers": [(b"content-type", media), (b"content-length", str(len(payload)).encode()), *(headers or [])],
         }
     )
     await send({"type": "http.response.body", "body": payload})

@@ -22,11 +22,8 @@ def demo() -> None:
     for item in issued:
         u = item.user
         caveats = ",".join(u.caveats) or "-"
-        click.echo(
-            f"  {u.member:<5} {u.name:<17} {u.role:<12} {u.clearance:<20} caveats={caveats:<13} {u.note}"
-        )
+        click.echo(f"  {u.member:<5} {u.name:<17} {u.role:<12} {u.clearance:<20} caveats={caveats:<13} {u.note}")
         click.echo(f"        token: {item.token}")
     click.echo(
-        "Next: `intelcell serve`, then e.g. curl -H 'Authorization: Bearer TOKEN' "
-        "http://127.0.0.1:8000/api/v1/objects"
+        "Next: `intelcell serve`, then e.g. curl -H 'Authorization: Bearer TOKEN' http://127.0.0.1:8000/api/v1/objects"
     )

@@ -24,9 +24,7 @@ def token() -> None:
 @click.option("--caveat", "caveats", multiple=True, help="A restrictive caveat the user holds (repeatable).")
 @click.option("--role", type=click.Choice(ROLES), default="analyst", show_default=True, help="User role.")
 @click.option("--days", type=int, default=None, help="Lifetime in days (default INTELCELL_TOKEN_DAYS).")
-def create(
-    member: str, name: str, clearance: str, caveats: tuple[str, ...], role: str, days: int | None
-) -> None:
+def create(member: str, name: str, clearance: str, caveats: tuple[str, ...], role: str, days: int | None) -> None:
     """Create (or update) a user and print a new API token on the last line."""
     current = cell()
     member = member.upper()
@@ -73,9 +71,7 @@ def create(
             now,
         )
     click.echo(f"user: {member}/{name} ({parsed.text()}{''.join(' ' + c for c in sorted(held))}, {role})")
-    click.echo(
-        f"token id: {token_id} (expires in {days} days; revoke with `intelcell token revoke {token_id}`)"
-    )
+    click.echo(f"token id: {token_id} (expires in {days} days; revoke with `intelcell token revoke {token_id}`)")
     click.echo(secret)
 
 
@@ -103,9 +99,7 @@ def revoke(token_id: str) -> None:
             raise CliError(f"no live token with id '{token_id}'")
         audit.append(
             conn,
-            AuditEvent(
-                "write", "token.revoke", "cli: token revoke", None, None, detail={"token_id": token_id}
-            ),
+            AuditEvent("write", "token.revoke", "cli: token revoke", None, None, detail={"token_id": token_id}),
             now,
         )
     click.echo(f"revoked {token_id}")

@@ -7,9 +7,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from intelcell.cell import Cell
+from intelcell.domain import marking
 from intelcell.domain.label import parse
 from intelcell.domain.policy import parse_clearance
-from intelcell.exchange import objects
+from intelcell.exchange import collections, ingest
+from intelcell.exchange.collections import Collection
 from intelcell.store import audit, tokens, users
 from intelcell.store.audit import AuditEvent
 from intelcell.store.users import User
@@ -130,7 +132,7 @@ CONTENT: tuple[tuple[str, dict[str, Any], str, dict[str, str]], ...] = (
             published=_T,
             object_refs=[_id("intrusion-set", "Daesh external operations")],
         ),
-        "JOR SECRET",
+        "JOR CONFIDENTIAL",
         {},
     ),
     (
@@ -149,6 +151,20 @@ CONTENT: tuple[tuple[str, dict[str, Any], str, dict[str, str]], ...] = (
 )
 
 
+#: (alias, title, readers, writers, default label, release limit)
+COLLECTIONS: tuple[tuple[str, str, list[str], list[str], str, list[str]], ...] = (
+    (
+        "coalition",
+        "Coalition shared intelligence",
+        ["COALITION"],
+        ["COALITION"],
+        "NATO RESTRICTED // REL TO COALITION",
+        ["COALITION"],
+    ),
+    ("nato", "NATO intelligence", ["NATO"], ["NATO"], "NATO SECRET", ["NATO"]),
+)
+
+
 @dataclass(frozen=True)
 class Issued:
     """A demo user with the token issued to them this run."""
@@ -157,23 +173,48 @@ class Issued:
     token: str
 
 
+def _ensure_collections(cell: Cell) -> dict[str, Collection]:
+    with cell.db.read() as conn:
+        present = {alias: collections.get(conn, cell, alias) for alias, *_ in COLLECTIONS}
+    for alias, title, readers, writers, default, limit in COLLECTIONS:
+        if present[alias] is None:
+            present[alias] = collections.create(
+                cell,
+                title=title,
+                description=f"Demo collection: {title}.",
+                alias=alias,
+                default_label=parse(default, cell.vocabulary),
+                readers=readers,
+                writers=writers,
+                release_limit=limit,
+                audit_path="cli: demo",
+            )
+    return {alias: c for alias, c in present.items() if c is not None}
+
+
+def _labelled(obj: dict[str, Any], label_text: str, portion_texts: dict[str, str], cell: Cell) -> dict[str, Any]:
+    label = parse(label_text, cell.vocabulary)
+    portions = {s: parse(t, cell.vocabulary) for s, t in portion_texts.items()}
+    cell.labels.ensure(cell.db, [label, *portions.values()])
+    out = {**obj, "object_marking_refs": [marking.marking_id(label)]}
+    if portions:
+        out["granular_markings"] = [
+            {"marking_ref": marking.marking_id(p), "selectors": [s]} for s, p in portions.items()
+        ]
+    return out
+
+
 def load(cell: Cell) -> list[Issued]:
-    """Load demo users and content into the cell; revoke old demo tokens and issue new ones."""
+    """Load demo users, collections and content; revoke old demo tokens and issue new ones."""
     now = cell.clock()
     issued: list[Issued] = []
+    stored_users: dict[str, User] = {}
     with cell.db.write() as conn:
         tokens.revoke_demo_tokens(conn, now)
-        stored_users: dict[str, User] = {}
         for demo in USERS:
             clearance = parse_clearance(demo.clearance, frozenset(demo.caveats))
             user, _ = users.upsert(
-                conn,
-                member=demo.member,
-                name=demo.name,
-                clearance=clearance,
-                role=demo.role,
-                is_demo=True,
-                now=now,
+                conn, member=demo.member, name=demo.name, clearance=clearance, role=demo.role, is_demo=True, now=now
             )
             token_id, secret = tokens.issue(conn, user, now, cell.settings.token_days)
             audit.append(
@@ -190,24 +231,12 @@ def load(cell: Cell) -> list[Issued]:
             )
             stored_users[demo.name] = user
             issued.append(Issued(demo, secret))
-        for owner, obj, label_text, portion_texts in CONTENT:
-            if objects.latest(conn, obj["id"], cell.vocabulary) is not None:
-                continue
-            label = parse(label_text, cell.vocabulary)
-            portions = {s: parse(t, cell.vocabulary) for s, t in portion_texts.items()}
-            user = stored_users[owner]
-            stored = objects.put(conn, obj, label, portions, user, now)
-            audit.append(
-                conn,
-                AuditEvent(
-                    "write",
-                    "object.create",
-                    "cli: demo",
-                    user.member,
-                    user.name,
-                    [stored.stix_id],
-                    [label.text()],
-                ),
-                now,
-            )
+    shared = _ensure_collections(cell)["coalition"]
+    by_owner: dict[str, list[dict[str, Any]]] = {}
+    for owner, obj, label_text, portion_texts in CONTENT:
+        by_owner.setdefault(owner, []).append(_labelled(obj, label_text, portion_texts, cell))
+    for owner, envelope in by_owner.items():
+        result = ingest.store(cell, stored_users[owner], shared, envelope, "cli: demo")
+        if result["failure_count"]:
+            raise RuntimeError(f"demo content refused: {result['failures']}")
     return issued

@@ -54,9 +54,7 @@ def check_selector(obj: Mapping[str, Any], selector: str) -> None:
         node = node[step]
 
 
-def redact(
-    obj: Mapping[str, Any], portions: Mapping[str, Label], may_read: Callable[[Label], bool]
-) -> dict[str, Any]:
+def redact(obj: Mapping[str, Any], portions: Mapping[str, Label], may_read: Callable[[Label], bool]) -> dict[str, Any]:
     """Return a copy of ``obj`` without every portion whose label ``may_read`` refuses."""
     hidden = [parse_selector(s) for s, label in portions.items() if not may_read(label)]
     out = copy.deepcopy(dict(obj))

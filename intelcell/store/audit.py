@@ -68,9 +68,7 @@ def append(conn: Connection, event: AuditEvent, now: datetime) -> int:
     seq, prev = (head.seq + 1, head.hash) if head else (1, audit_chain.GENESIS)
     fields = event.fields(iso(now))
     digest = audit_chain.digest(prev, fields)
-    conn.execute(
-        audit_log.insert().values(seq=seq, fields=audit_chain.canonical(fields), prev_hash=prev, hash=digest)
-    )
+    conn.execute(audit_log.insert().values(seq=seq, fields=audit_chain.canonical(fields), prev_hash=prev, hash=digest))
     if event.object_ids:
         conn.execute(
             audit_objects.insert(),

@@ -78,19 +78,63 @@ audit_objects = Table(
     Index("ix_audit_objects_object_id", "object_id"),
 )
 
-stix_objects = Table(
-    "stix_objects",
+labels = Table(
+    "labels",
     metadata,
-    Column("pk", Integer, primary_key=True),
+    Column("id", Integer, primary_key=True),
+    Column("text", String(512), nullable=False, unique=True),  # canonical label text
+    Column("marking_id", String(128), nullable=False, unique=True),
+)
+
+collections = Table(
+    "collections",
+    metadata,
+    Column("id", String(64), primary_key=True),  # a UUID, as TAXII collections are named
+    Column("title", String(256), nullable=False),
+    Column("description", Text, nullable=False),
+    Column("alias", String(64), nullable=True, unique=True),
+    Column("default_label_id", Integer, ForeignKey("labels.id"), nullable=False),
+    Column("readers", Text, nullable=False),  # JSON list of member/community codes
+    Column("writers", Text, nullable=False),  # JSON list of member/community codes
+    Column("release_limit", Text, nullable=False),  # JSON list: labels may release within these
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+objects = Table(
+    "objects",
+    metadata,
+    Column("pk", Integer, primary_key=True),  # also the order objects were added in
+    Column("collection_id", String(64), ForeignKey("collections.id"), nullable=False),
     Column("stix_id", String(128), nullable=False),
     Column("type", String(64), nullable=False),
-    Column("modified", String(32), nullable=False),  # STIX timestamp text, sorts as text
-    Column("body", Text, nullable=False),  # JSON
-    Column("label", Text, nullable=False),  # canonical label text
-    Column("portions", Text, nullable=False),  # JSON {selector: label text}
+    Column("spec_version", String(8), nullable=False),
+    Column("version", String(32), nullable=False),  # modified, else created, else date_added
+    Column("date_added", String(32), nullable=False),  # ISO text with microseconds: sorts as text
+    Column("body", Text, nullable=False),  # the object as served, JSON text
+    Column("label_id", Integer, ForeignKey("labels.id"), nullable=False),
+    Column("portions", Text, nullable=True),  # JSON {selector: label id}, rare
     Column("originator", String(16), nullable=False),
     Column("submitted_by", Integer, ForeignKey("users.id"), nullable=False),
-    Column("submitted_at", DateTime(timezone=True), nullable=False),
-    UniqueConstraint("stix_id", "modified", name="uq_stix_objects_version"),
-    Index("ix_stix_objects_stix_id", "stix_id"),
+    UniqueConstraint("collection_id", "stix_id", "version", name="uq_objects_version"),
+    Index("ix_objects_collection_pk", "collection_id", "pk"),
+    Index("ix_objects_stix_id", "stix_id"),
+)
+
+taxii_status = Table(
+    "taxii_status",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id"), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("body", Text, nullable=False),  # the status resource, JSON
+)
+
+taxii_cursors = Table(
+    "taxii_cursors",
+    metadata,
+    Column("token", String(64), primary_key=True),  # random: reveals no position or count
+    Column("user_id", Integer, ForeignKey("users.id"), nullable=False),
+    Column("scope", String(256), nullable=False),  # endpoint, collection and filters it belongs to
+    Column("after_pk", Integer, nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
 )

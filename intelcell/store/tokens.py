@@ -73,9 +73,7 @@ def authenticate(conn: Connection, token: str, now: datetime) -> User:
 def revoke(conn: Connection, token_id: str, now: datetime) -> bool:
     """Revoke a token by its public id; return whether a live token was revoked."""
     result = conn.execute(
-        api_tokens.update()
-        .where(api_tokens.c.id == token_id, api_tokens.c.revoked_at.is_(None))
-        .values(revoked_at=now)
+        api_tokens.update().where(api_tokens.c.id == token_id, api_tokens.c.revoked_at.is_(None)).values(revoked_at=now)
     )
     return result.rowcount == 1
 

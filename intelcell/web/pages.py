@@ -11,8 +11,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from intelcell.api.auth import cell_of
-from intelcell.exchange import objects
-from intelcell.exchange.visibility import readable
+from intelcell.api.routes.objects import record_release
+from intelcell.exchange import reading
 from intelcell.store import audit, tokens, web_sessions
 from intelcell.store.audit import AuditEvent
 from intelcell.web.session import (
@@ -29,9 +29,7 @@ templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 
 def _login_page(request: Request, error: str | None = None, status: int = 200) -> Response:
     csrf = request.cookies.get(LOGIN_CSRF_COOKIE) or secrets.token_urlsafe(32)
-    response = templates.TemplateResponse(
-        request, "login.html", {"csrf": csrf, "error": error}, status_code=status
-    )
+    response = templates.TemplateResponse(request, "login.html", {"csrf": csrf, "error": error}, status_code=status)
     set_cookie(request, response, LOGIN_CSRF_COOKIE, csrf, 3600)
     return response
 
@@ -80,9 +78,7 @@ def logout(request: Request, csrf: Annotated[str, Form(max_length=200)] = "") ->
     cell = cell_of(request)
     with cell.db.write() as conn:
         web_sessions.delete(conn, request.cookies[SESSION_COOKIE])
-        audit.append(
-            conn, AuditEvent("write", "session.end", "POST /logout", user.member, user.name), cell.clock()
-        )
+        audit.append(conn, AuditEvent("write", "session.end", "POST /logout", user.member, user.name), cell.clock())
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
@@ -97,26 +93,16 @@ def home(request: Request) -> Response:
     user, csrf = session
     cell = cell_of(request)
     with cell.db.read() as conn:
-        stored = objects.all_latest(conn, cell.vocabulary)
+        shown = reading.newest_first(cell, conn, user, 200)
+    record_release(request, user, shown, "object.list")
     rows = [
         {
-            "id": obj.stix_id,
-            "type": obj.type,
-            "name": body.get("name", ""),
-            "label": obj.label.text(),
-            "originator": obj.originator,
+            "id": s.version.stix_id,
+            "type": s.version.type,
+            "name": s.body.get("name", ""),
+            "label": s.label,
+            "originator": s.version.originator,
         }
-        for obj, body in readable(stored, user.viewer, cell.registry)
+        for s in shown
     ]
-    if rows:
-        event = AuditEvent(
-            "read",
-            "object.list",
-            "GET /",
-            user.member,
-            user.name,
-            [r["id"] for r in rows],
-            [r["label"] for r in rows],
-        )
-        audit.record(cell.db, event, cell.clock())
     return templates.TemplateResponse(request, "home.html", {"user": user, "csrf": csrf, "rows": rows})

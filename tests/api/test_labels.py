@@ -62,9 +62,7 @@ def parse(client: TestClient, token: str, text: str) -> Any:
     return client.post(PARSE, json={"text": text}, headers=bearer(token))
 
 
-def test_parse_answers_the_structured_label_its_canonical_text_and_its_marking(
-    client: TestClient, token: str
-) -> None:
+def test_parse_answers_the_structured_label_its_canonical_text_and_its_marking(client: TestClient, token: str) -> None:
     response = parse(client, token, EXAMPLE)
     assert response.status_code == 200
     answer = response.json()
@@ -215,9 +213,7 @@ def test_a_body_at_the_limit_is_accepted(small_client: TestClient, token: str, s
 
 
 @pytest.mark.parametrize("send", [declared, streamed])
-def test_a_body_over_the_limit_is_413(
-    small_client: TestClient, cell: Cell, token: str, send: Callable
-) -> None:
+def test_a_body_over_the_limit_is_413(small_client: TestClient, cell: Cell, token: str, send: Callable) -> None:
     before = audit_count(cell)
     response = small_client.post(PARSE, content=send(padded(1001)), headers={**bearer(token), **JSON})
     assert audit_count(cell) == before

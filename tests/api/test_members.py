@@ -64,9 +64,7 @@ def members_in(entries: list[dict[str, Any]], community: str) -> set[str]:
     return {entry["code"] for entry in entries if community in entry["communities"]}
 
 
-def test_every_member_is_listed_once_by_code_with_its_name_kind_and_communities(
-    client: TestClient, token: str
-) -> None:
+def test_every_member_is_listed_once_by_code_with_its_name_kind_and_communities(client: TestClient, token: str) -> None:
     entries = get(client, token, "/api/v1/members")
     codes = [entry["code"] for entry in entries]
     assert codes == sorted(set(codes))
@@ -93,18 +91,14 @@ def test_every_ally_is_a_coalition_partner(client: TestClient, token: str) -> No
 
 
 @pytest.mark.parametrize("code", ["IRQ", "JOR", "SAU", "NGA", "MAR"])
-def test_coalition_partners_outside_nato_are_in_coalition_only(
-    client: TestClient, token: str, code: str
-) -> None:
+def test_coalition_partners_outside_nato_are_in_coalition_only(client: TestClient, token: str, code: str) -> None:
     member = get(client, token, f"/api/v1/members/{code}")
     assert "COALITION" in member["communities"]
     assert "NATO" not in member["communities"]
 
 
 @pytest.mark.parametrize("spelling", ["FRA", "fra", "Fra"])
-def test_a_member_is_found_whatever_the_case_of_its_code(
-    client: TestClient, token: str, spelling: str
-) -> None:
+def test_a_member_is_found_whatever_the_case_of_its_code(client: TestClient, token: str, spelling: str) -> None:
     member = get(client, token, f"/api/v1/members/{spelling}")
     assert member["code"] == "FRA"
     assert (member["name"], member["kind"]) == ("France", "nation")

@@ -82,9 +82,7 @@ def test_token_create_prints_a_working_token_on_its_last_line(run, client: TestC
         (["--member", "FRA", "--clearance", "NATO SECRET"], "--user"),
     ],
 )
-def test_token_create_refuses_bad_input_with_exit_2_and_stores_nothing(
-    run, cell: Cell, args, message
-) -> None:  # type: ignore[no-untyped-def]
+def test_token_create_refuses_bad_input_with_exit_2_and_stores_nothing(run, cell: Cell, args, message) -> None:  # type: ignore[no-untyped-def]
     result = run("token", "create", *args)
     assert result.exit_code == 2 and message in result.output
     with cell.db.read() as conn:

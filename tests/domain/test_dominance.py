@@ -72,9 +72,7 @@ def test_dominance_is_idempotent(a: Label) -> None:
 
 
 @given(labels(), labels(), viewers(), originators)
-def test_dominant_label_is_never_less_restrictive_than_an_input(
-    a: Label, b: Label, who: Viewer, orig: str
-) -> None:
+def test_dominant_label_is_never_less_restrictive_than_an_input(a: Label, b: Label, who: Viewer, orig: str) -> None:
     combined = dom(a, b)
     if can_read(who, combined, orig, R):
         assert can_read(who, a, orig, R) and can_read(who, b, orig, R)

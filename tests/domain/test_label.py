@@ -29,9 +29,7 @@ def test_design_examples_round_trip_exactly(text: str) -> None:
 
 def test_parse_reads_the_parts_of_the_design_example() -> None:
     label = parse("NATO SECRET // REL TO COALITION, IRQ // ORCON", V)
-    assert label == Label(
-        "NATO", "SECRET", frozenset({"COALITION", "IRQ"}), frozenset(), frozenset({"ORCON"})
-    )
+    assert label == Label("NATO", "SECRET", frozenset({"COALITION", "IRQ"}), frozenset(), frozenset({"ORCON"}))
     assert label.level == 3
 
 

@@ -74,9 +74,7 @@ def test_clearance_must_be_a_nato_level(text: str) -> None:
 
 
 @given(labels(), viewers(), originators, st.integers(0, 4))
-def test_raising_the_classification_never_grants_access(
-    label: Label, who: Viewer, orig: str, level: int
-) -> None:
+def test_raising_the_classification_never_grants_access(label: Label, who: Viewer, orig: str, level: int) -> None:
     higher = dataclasses.replace(label, classification=scale(label.policy)[max(level, label.level)])
     assert not (can_read(who, higher, orig, R) and not can_read(who, label, orig, R))
 

@@ -29,9 +29,7 @@ def record_some(cell: Cell, n: int = 5) -> None:
 
 
 def verify_cli(cell: Cell) -> tuple[int, str]:
-    result = CliRunner().invoke(
-        cli, ["audit", "verify"], env={"INTELCELL_DATABASE_URL": cell.settings.database_url}
-    )
+    result = CliRunner().invoke(cli, ["audit", "verify"], env={"INTELCELL_DATABASE_URL": cell.settings.database_url})
     return result.exit_code, result.output
 
 

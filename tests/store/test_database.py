@@ -32,7 +32,7 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys(cell: Cell) -> None:
 def test_migrating_again_is_a_no_op(cell: Cell) -> None:
     upgrade(cell.db)
     with cell.db.read() as conn:
-        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == "0001"
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == "0002"
 
 
 def test_foreign_keys_are_enforced(cell: Cell) -> None:

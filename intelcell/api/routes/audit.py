@@ -7,8 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request
 
 from intelcell.api.auth import cell_of, current_user
-from intelcell.domain.policy import can_read
-from intelcell.exchange import objects
+from intelcell.exchange import reading
 from intelcell.store import audit
 from intelcell.store.audit import AuditEntry, AuditEvent
 from intelcell.store.users import User
@@ -42,18 +41,16 @@ def accesses(
     """Every audited write and read of ``object_id``.
 
     Answered for the object's originating member and for administrators, in both cases only if
-    the caller may read the object; everyone else gets the same empty answer as for an object
-    that does not exist.
+    the caller may read a version of it; everyone else gets the same empty answer as for an
+    object that does not exist.
     """
     cell = cell_of(request)
     with cell.db.read() as conn:
-        obj = objects.latest(conn, object_id, cell.vocabulary)
-        allowed = (
-            obj is not None
-            and (user.member == obj.originator or user.role == "admin")
-            and can_read(user.viewer, obj.label, obj.originator, cell.registry)
-        )
+        versions = reading.readable_versions(cell, conn, user, object_id)
+        originated = any(v.originator == user.member for v in versions)
+        allowed = bool(versions) and (originated or user.role == "admin")
         entries = audit.entries_for_object(conn, object_id) if allowed else []
+        label = cell.labels.label(conn, versions[-1].label_id) if versions else None
     if entries:
         event = AuditEvent(
             action="read",
@@ -62,7 +59,7 @@ def accesses(
             member=user.member,
             user=user.name,
             object_ids=[object_id],
-            labels=[obj.label.text()] if obj else [],
+            labels=[label.text() if label else ""],
         )
         audit.record(cell.db, event, cell.clock())
     return {"object_id": object_id, "entries": [_entry_json(e, object_id) for e in entries]}

@@ -24,9 +24,7 @@ class ParseRequest(BaseModel):
 
 
 @router.post("/parse")
-def parse_label(
-    body: ParseRequest, request: Request, _user: Annotated[User, Depends(current_user)]
-) -> dict[str, Any]:
+def parse_label(body: ParseRequest, request: Request, _user: Annotated[User, Depends(current_user)]) -> dict[str, Any]:
     """Parse a label: its structured form, canonical text and STIX marking-definition(s); 422 if invalid."""
     try:
         label = parse(body.text, cell_of(request).vocabulary)

@@ -1,4 +1,4 @@
-"""Labelled STIX objects, as far as the caller may read them."""
+"""Labelled STIX objects outside TAXII, as far as the caller may read them."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from fastapi import APIRouter, Depends, Query, Request
 
 from intelcell.api.auth import cell_of, current_user
 from intelcell.api.errors import ApiError
-from intelcell.exchange import objects
-from intelcell.exchange.visibility import readable, visible
+from intelcell.exchange import reading
+from intelcell.exchange.reading import Shown
 from intelcell.store import audit
 from intelcell.store.audit import AuditEvent
 from intelcell.store.users import User
@@ -18,18 +18,19 @@ router = APIRouter(prefix="/api/v1/objects", tags=["objects"])
 Authenticated = Annotated[User, Depends(current_user)]
 
 
-def _released(request: Request, user: User, released: list[tuple[str, str]], op: str) -> None:
-    if not released:
+def record_release(request: Request, user: User, shown: list[Shown], operation: str) -> None:
+    """Audit a read that released objects (nothing is recorded when nothing was released)."""
+    if not shown:
         return
     cell = cell_of(request)
     event = AuditEvent(
-        action="read",
-        operation=op,
-        path=f"{request.method} {request.url.path}",
-        member=user.member,
-        user=user.name,
-        object_ids=[oid for oid, _ in released],
-        labels=[label for _, label in released],
+        "read",
+        operation,
+        f"{request.method} {request.url.path}",
+        user.member,
+        user.name,
+        [s.version.stix_id for s in shown],
+        [s.label for s in shown],
     )
     audit.record(cell.db, event, cell.clock())
 
@@ -38,29 +39,21 @@ def _released(request: Request, user: User, released: list[tuple[str, str]], op:
 def list_objects(
     request: Request, user: Authenticated, limit: Annotated[int, Query(ge=1, le=1000)] = 100
 ) -> dict[str, Any]:
-    """The newest version of each object the caller may read, by id (at most ``limit``)."""
+    """The newest readable version of each object, most recently added first (at most ``limit``)."""
     cell = cell_of(request)
     with cell.db.read() as conn:
-        stored = objects.all_latest(conn, cell.vocabulary)
-    shown: list[dict[str, Any]] = []
-    released: list[tuple[str, str]] = []
-    for obj, body in readable(stored, user.viewer, cell.registry):
-        shown.append(body)
-        released.append((obj.stix_id, obj.label.text()))
-        if len(shown) == limit:
-            break
-    _released(request, user, released, "object.list")
-    return {"objects": shown}
+        shown = reading.newest_first(cell, conn, user, limit)
+    record_release(request, user, shown, "object.list")
+    return {"objects": [s.body for s in shown]}
 
 
 @router.get("/{stix_id}")
 def get_object(stix_id: str, request: Request, user: Authenticated) -> dict[str, Any]:
-    """The newest version of one object; 404 alike when it is missing or not readable."""
+    """The newest readable version of one object; 404 alike when it is missing or not readable."""
     cell = cell_of(request)
     with cell.db.read() as conn:
-        obj = objects.latest(conn, stix_id, cell.vocabulary)
-    body = visible(obj, user.viewer, cell.registry) if obj else None
-    if obj is None or body is None:
+        shown = reading.latest(cell, conn, user, stix_id)
+    if shown is None:
         raise ApiError(404, "not_found", f"no object '{stix_id}'")
-    _released(request, user, [(obj.stix_id, obj.label.text())], "object.read")
-    return body
+    record_release(request, user, [shown], "object.read")
+    return shown.body

@@ -1,0 +1,74 @@
+"""What one caller may read, decided once per request and applied in SQL and to portions.
+
+This is the single place where the access decision meets stored objects: every read path gets
+an ``Access`` from ``access_for`` and passes it to the query, and serves bodies through ``served``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ColumnElement, Connection, and_, false, or_
+
+from intelcell.cell import Cell
+from intelcell.domain.policy import Viewer, can_read
+from intelcell.domain.portion import redact
+from intelcell.exchange import collections
+from intelcell.store.labels import Readable
+from intelcell.store.users import User
+
+
+@dataclass(frozen=True)
+class Access:
+    """What one caller may read: readable collections and labels, and their own member."""
+
+    collection_ids: tuple[str, ...]
+    readable: Readable
+    member: str
+
+    def clause(self, table: Any) -> ColumnElement[bool]:
+        """SQL condition: a stored version this caller may read."""
+        if not self.collection_ids:
+            return false()
+        by_label = (
+            table.c.label_id.in_(sorted(self.readable.any_originator)) if self.readable.any_originator else false()
+        )
+        own = (
+            and_(table.c.originator == self.member, table.c.label_id.in_(sorted(self.readable.own_objects)))
+            if self.readable.own_objects
+            else false()
+        )
+        return and_(table.c.collection_id.in_(self.collection_ids), or_(by_label, own))
+
+
+def access_for(cell: Cell, conn: Connection, user: User, collection_id: str | None = None) -> Access:
+    """The caller's access: collections they may read (or just ``collection_id``) and labels."""
+    readable_collections = [
+        c.id
+        for c in collections.all_collections(conn, cell)
+        if c.can_read(user, cell) and (collection_id is None or c.id == collection_id)
+    ]
+    return Access(tuple(readable_collections), cell.labels.readable(conn, user.viewer, cell.registry), user.member)
+
+
+def served(cell: Cell, conn: Connection, version: Any, viewer: Viewer) -> str:
+    """The JSON text of a version as ``viewer`` may see it: portions they may not read removed."""
+    if not version.portions:
+        return version.body
+    portions = {}
+    for selector, label_id in json.loads(version.portions).items():
+        label = cell.labels.label(conn, label_id)
+        if label is None or not can_read(viewer, label, version.originator, cell.registry):
+            portions[selector] = label
+    if not portions:
+        return version.body
+    body = redact(json.loads(version.body), dict.fromkeys(portions), lambda _label: False)  # type: ignore[arg-type]
+    hidden_refs = set(portions)
+    granular = [g for g in body.get("granular_markings", []) if not set(g.get("selectors", [])) & hidden_refs]
+    if granular:
+        body["granular_markings"] = granular
+    else:
+        body.pop("granular_markings", None)
+    return json.dumps(body, separators=(",", ":"), ensure_ascii=False)

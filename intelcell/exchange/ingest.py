@@ -1,0 +1,295 @@
+"""Adding objects to a collection: validate each one, bind its label, store what passed, report all.
+
+Every object is judged on its own; the ones that pass are stored in one transaction with one
+audit entry, the ones that fail are not stored at all, and the TAXII status resource names both.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import stix2
+import stix2.exceptions
+from sqlalchemy import Connection, select, text
+
+from intelcell.cell import Cell
+from intelcell.clock import iso
+from intelcell.domain import marking
+from intelcell.domain.label import Label, LabelError
+from intelcell.domain.policy import can_read
+from intelcell.domain.portion import SelectorError, check_selector
+from intelcell.domain.stix_time import TimestampError, stored
+from intelcell.exchange.collections import Collection
+from intelcell.exchange.status import new_status
+from intelcell.store import audit
+from intelcell.store.audit import AuditEvent
+from intelcell.store.schema import objects
+from intelcell.store.users import User
+
+_EXTENSION_KINDS = {"new-sdo", "new-sco", "new-sro"}
+
+
+class Rejected(ValueError):
+    """One object failed; the message goes into the status resource."""
+
+
+@dataclass
+class Accepted:
+    """An object that passed validation, ready to store."""
+
+    stix_id: str
+    type: str
+    spec_version: str
+    version: str | None  # stored form; None for objects without created/modified (use date_added)
+    body: dict[str, Any]
+    label: Label
+    portions: dict[str, Label] = field(default_factory=dict)
+
+
+@dataclass
+class Outcome:
+    """Per-object result for the status resource."""
+
+    id: str
+    version: str | None
+    message: str | None = None
+
+
+def _version(obj: Mapping[str, Any]) -> str | None:
+    value = obj.get("modified") or obj.get("created")
+    return stored(value) if isinstance(value, str) else None
+
+
+def _validate(obj: Any, max_bytes: int) -> tuple[str, str]:
+    if not isinstance(obj, dict):
+        raise Rejected("not a JSON object")
+    stix_id, kind = obj.get("id"), obj.get("type")
+    if not isinstance(stix_id, str) or not isinstance(kind, str):
+        raise Rejected("object needs string 'id' and 'type' properties")
+    if len(json.dumps(obj)) > max_bytes:
+        raise Rejected(f"object is larger than the limit of {max_bytes} bytes")
+    if obj.get("spec_version", "2.1") != "2.1" and kind != "marking-definition":
+        raise Rejected(f"spec_version {obj.get('spec_version')!r} is not supported: STIX 2.1 only")
+    try:
+        parsed = stix2.parse(obj, allow_custom=True, version="2.1")
+    except (stix2.exceptions.STIXError, ValueError, TypeError) as exc:
+        raise Rejected(f"invalid STIX 2.1: {exc}") from None
+    if isinstance(parsed, dict):  # stix2 hands back unregistered types unvalidated
+        kinds = {e.get("extension_type") for e in (obj.get("extensions") or {}).values() if isinstance(e, dict)}
+        if not kinds & _EXTENSION_KINDS:
+            raise Rejected(f"unknown STIX type '{kind}' (a custom type needs a new-sdo/sco/sro extension)")
+    elif parsed.get("created") and parsed.get("modified") and parsed["modified"] < parsed["created"]:
+        raise Rejected("invalid STIX 2.1: modified is earlier than created")
+    try:
+        _version(obj)
+    except TimestampError as exc:
+        raise Rejected(str(exc)) from None
+    return stix_id, kind
+
+
+class LabelResolver:
+    """Finds the intelcell labels an envelope's objects refer to."""
+
+    def __init__(self, cell: Cell, conn: Connection, envelope: list[Any]) -> None:
+        self.cell, self.conn = cell, conn
+        self.in_envelope: dict[str, Label] = {}
+        for obj in envelope:
+            if isinstance(obj, dict) and obj.get("type") == "marking-definition":
+                try:
+                    self.in_envelope[obj["id"]] = marking.label_from_marking(obj, cell.vocabulary)
+                except (LabelError, KeyError):
+                    continue  # not one of ours: stored like any other marking-definition
+
+    def find(self, marking_id: str) -> Label | None:
+        """The intelcell label with this marking id, or None for other markings."""
+        return self.in_envelope.get(marking_id) or self.cell.labels.by_marking_id(self.conn, marking_id)
+
+
+def _bind_label(obj: dict[str, Any], collection: Collection, resolver: LabelResolver) -> Label:
+    refs = obj.get("object_marking_refs") or []
+    found = [label for ref in refs if (label := resolver.find(ref)) is not None]
+    if len(found) > 1:
+        raise Rejected("object carries more than one intelcell label in object_marking_refs")
+    label = found[0] if found else collection.default_label
+    tlps = [marking.TLP_BY_ID[ref] for ref in refs if ref in marking.TLP_BY_ID]
+    strictest = max(tlps, key=lambda t: Label("NATO", "UNCLASSIFIED", tlp=t).tlp_rank, default=None)
+    if strictest and Label("NATO", "UNCLASSIFIED", tlp=strictest).tlp_rank > label.tlp_rank:
+        if strictest == "CLEAR" and label.level > 0:
+            raise Rejected(f"TLP:CLEAR contradicts {label.text()}")
+        label = Label(
+            label.policy,
+            label.classification,
+            label.releasable_to,
+            label.restrictive_caveats,
+            label.handling_caveats,
+            strictest,
+        )
+    return label
+
+
+def _authorise(label: Label, user: User, collection: Collection, cell: Cell, what: str) -> None:
+    if not can_read(user.viewer, label, user.member, cell.registry):
+        raise Rejected(f"{what} {label.text()} is above what the submitter may assign (clearance or caveats)")
+    if not collection.allows_release(label, cell):
+        raise Rejected(f"{what} {label.text()} releases beyond what this collection allows")
+
+
+def _portions(obj: dict[str, Any], resolver: LabelResolver) -> dict[str, Label]:
+    portions: dict[str, Label] = {}
+    for granular in obj.get("granular_markings") or []:
+        label = resolver.find(granular.get("marking_ref", "")) if isinstance(granular, dict) else None
+        if label is None:
+            continue
+        for selector in granular.get("selectors") or []:
+            try:
+                check_selector(obj, selector)
+            except SelectorError as exc:
+                raise Rejected(str(exc)) from None
+            if selector in portions and portions[selector] != label:
+                raise Rejected(f"selector '{selector}' has two different portion labels")
+            portions[selector] = label
+    return portions
+
+
+def _served_body(obj: dict[str, Any], label: Label, resolver: LabelResolver) -> dict[str, Any]:
+    """The object as stored and served: its label (and TLP) first in object_marking_refs."""
+    refs = obj.get("object_marking_refs") or []
+    others = [r for r in refs if r not in marking.TLP_BY_ID and resolver.find(r) is None]
+    bound = [marking.marking_id(label)] + ([marking.TLP_IDS[label.tlp]] if label.tlp else [])
+    return {**obj, "object_marking_refs": bound + others}
+
+
+def judge(
+    cell: Cell, conn: Connection, user: User, collection: Collection, envelope: list[Any]
+) -> tuple[list[Accepted], list[Outcome]]:
+    """Validate every object of an envelope; return those accepted and the failures."""
+    resolver = LabelResolver(cell, conn, envelope)
+    accepted, failures = [], []
+    limit = cell.settings.max_object_bytes
+    for obj in envelope:
+        guess_id = obj.get("id") if isinstance(obj, dict) and isinstance(obj.get("id"), str) else "(no id)"
+        try:
+            stix_id, kind = _validate(obj, limit)
+            label = _bind_label(obj, collection, resolver)
+            _authorise(label, user, collection, cell, "label")
+            portions = _portions(obj, resolver)
+            for portion in portions.values():
+                _authorise(portion, user, collection, cell, "portion label")
+            accepted.append(
+                Accepted(
+                    stix_id,
+                    kind,
+                    obj.get("spec_version", "2.1"),
+                    _version(obj),
+                    _served_body(obj, label, resolver),
+                    label,
+                    portions,
+                )
+            )
+        except Rejected as exc:
+            version = obj.get("modified") or obj.get("created") if isinstance(obj, dict) else None
+            failures.append(Outcome(guess_id, version, str(exc)))
+    return accepted, failures
+
+
+def _serialise_writes(conn: Connection, collection_id: str) -> None:
+    # PostgreSQL: writers of one collection take turns, so rows become visible in pk order and a
+    # reader paging by pk never skips a row committed late. SQLite's single writer already does.
+    if conn.dialect.name == "postgresql":
+        key = uuid.uuid5(uuid.NAMESPACE_URL, collection_id).int % (2**62)
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+
+
+def store(cell: Cell, user: User, collection: Collection, envelope: list[Any], path: str) -> dict[str, Any]:
+    """Validate and store an envelope's objects; return the TAXII status resource (also stored)."""
+    with cell.db.read() as conn:
+        cell.labels.refresh(conn)
+    with cell.db.read() as conn:
+        accepted, failures = judge(cell, conn, user, collection, envelope)
+    label_ids = cell.labels.ensure(
+        cell.db, {a.label for a in accepted} | {p for a in accepted for p in a.portions.values()}
+    )
+    now = cell.clock()
+    successes: list[Outcome] = []
+    with cell.db.write() as conn:
+        _serialise_writes(conn, collection.id)
+        date_added = _next_date_added(conn, collection.id, stored(iso(now)))
+        existing = _existing(conn, collection.id, accepted)
+        rows: list[dict[str, Any]] = []
+        released: list[str] = []
+        for item in accepted:
+            version = item.version or date_added
+            body_text = json.dumps(item.body, separators=(",", ":"), ensure_ascii=False)
+            key = (item.stix_id, version)
+            if key in existing:
+                if existing[key] == body_text:
+                    successes.append(Outcome(item.stix_id, version, "already present"))
+                else:
+                    failures.append(
+                        Outcome(
+                            item.stix_id,
+                            version,
+                            "conflicting version: this id and version are already stored with different content",
+                        )
+                    )
+                continue
+            existing[key] = body_text
+            portions = {s: label_ids[p] for s, p in item.portions.items()}
+            rows.append(
+                {
+                    "collection_id": collection.id,
+                    "stix_id": item.stix_id,
+                    "type": item.type,
+                    "spec_version": item.spec_version,
+                    "version": version,
+                    "date_added": date_added,
+                    "body": body_text,
+                    "label_id": label_ids[item.label],
+                    "portions": json.dumps(portions) if portions else None,
+                    "originator": user.member,
+                    "submitted_by": user.id,
+                }
+            )
+            released.append(item.label.text())
+            successes.append(Outcome(item.stix_id, version))
+        if rows:
+            conn.execute(objects.insert(), rows)
+            event = AuditEvent(
+                "write",
+                "object.add",
+                path,
+                user.member,
+                user.name,
+                [r["stix_id"] for r in rows],
+                released,
+                {"collection": collection.id},
+            )
+            audit.append(conn, event, now)
+        status = new_status(conn, user, now, successes, failures)
+    return status
+
+
+def _next_date_added(conn: Connection, collection_id: str, now: str) -> str:
+    last = conn.execute(
+        select(objects.c.date_added)
+        .where(objects.c.collection_id == collection_id)
+        .order_by(objects.c.pk.desc())
+        .limit(1)
+    ).scalar()
+    # Never earlier than what is stored: added_after paging must not miss a later write.
+    return max(now, last) if last else now
+
+
+def _existing(conn: Connection, collection_id: str, accepted: list[Accepted]) -> dict[tuple[str, str], str]:
+    ids = sorted({a.stix_id for a in accepted})
+    found: dict[tuple[str, str], str] = {}
+    for start in range(0, len(ids), 500):
+        query = select(objects.c.stix_id, objects.c.version, objects.c.body).where(
+            objects.c.collection_id == collection_id, objects.c.stix_id.in_(ids[start : start + 500])
+        )
+        found.update({(r.stix_id, r.version): r.body for r in conn.execute(query)})
+    return found

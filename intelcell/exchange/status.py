@@ -1,0 +1,78 @@
+"""TAXII status resources: what happened to each object of an envelope, kept for a retention period."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any, Protocol
+
+from sqlalchemy import Connection, select
+
+from intelcell.clock import iso
+from intelcell.domain.stix_time import shown
+from intelcell.store.schema import taxii_status, users
+from intelcell.store.users import User
+
+
+class _Outcome(Protocol):
+    id: str
+    version: str | None
+    message: str | None
+
+
+def _item(outcome: _Outcome) -> dict[str, Any]:
+    item: dict[str, Any] = {"id": outcome.id}
+    if outcome.version:
+        try:
+            item["version"] = shown(outcome.version)
+        except ValueError:
+            item["version"] = outcome.version
+    if outcome.message:
+        item["message"] = outcome.message
+    return item
+
+
+def new_status(
+    conn: Connection, user: User, now: datetime, successes: Sequence[_Outcome], failures: Sequence[_Outcome]
+) -> dict[str, Any]:
+    """Store and return a completed status resource (TAXII 2.1 section 4.3.1)."""
+    resource = {
+        "id": str(uuid.uuid4()),
+        "status": "complete",
+        "request_timestamp": iso(now),
+        "total_count": len(successes) + len(failures),
+        "success_count": len(successes),
+        "successes": [_item(o) for o in successes],
+        "failure_count": len(failures),
+        "failures": [_item(o) for o in failures],
+        "pending_count": 0,
+        "pendings": [],
+    }
+    conn.execute(
+        taxii_status.insert().values(id=resource["id"], user_id=user.id, created_at=now, body=json.dumps(resource))
+    )
+    return resource
+
+
+def get_status(
+    conn: Connection, status_id: str, user: User, now: datetime, retention_hours: int
+) -> dict[str, Any] | None:
+    """A status resource for users of the member that submitted it, within retention; else None."""
+    row = conn.execute(
+        select(taxii_status.c.body, taxii_status.c.created_at, users.c.member)
+        .join(users, users.c.id == taxii_status.c.user_id)
+        .where(taxii_status.c.id == status_id)
+    ).first()
+    if row is None or row.member != user.member:
+        return None
+    created = row.created_at if row.created_at.tzinfo else row.created_at.replace(tzinfo=now.tzinfo)
+    if created < now - timedelta(hours=retention_hours):
+        return None
+    return json.loads(row.body)  # type: ignore[no-any-return]
+
+
+def purge(conn: Connection, now: datetime, retention_hours: int) -> None:
+    """Drop status resources past retention."""
+    conn.execute(taxii_status.delete().where(taxii_status.c.created_at < now - timedelta(hours=retention_hours)))
