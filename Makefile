@@ -31,5 +31,9 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check intelcell tests bench
 	$(BIN)/mypy
 
+bench: $(STAMP)  ## Benchmarks side by side with their peers (not part of the test suite)
+	$(BIN)/pip install --quiet -e ".[test,bench]"
+	$(BIN)/python bench/taxii_vs_medallion.py
+
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis intelcell.egg-info

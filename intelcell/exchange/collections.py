@@ -145,8 +145,8 @@ def _from_row(conn: Connection, cell: Cell, row: object) -> Collection | None:
 
 
 def all_collections(conn: Connection, cell: Cell) -> list[Collection]:
-    """Every collection, sorted by title then id (TAXII interoperability: a stable order)."""
-    rows = conn.execute(select(collections).order_by(collections.c.title, collections.c.id))
+    """Every collection, sorted by id (TAXII 2.1 section 3.3: a consistent order; interop: by id)."""
+    rows = conn.execute(select(collections).order_by(collections.c.id))
     found = (_from_row(conn, cell, row) for row in rows)
     return [c for c in found if c is not None]
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import stix2
 import stix2.exceptions
-from sqlalchemy import Connection, select, text
+from sqlalchemy import Connection, or_, select, text
 
 from intelcell.cell import Cell
 from intelcell.clock import iso
@@ -23,6 +23,7 @@ from intelcell.domain.label import Label, LabelError
 from intelcell.domain.policy import can_read
 from intelcell.domain.portion import SelectorError, check_selector
 from intelcell.domain.stix_time import TimestampError, stored
+from intelcell.exchange.access import Access, access_for
 from intelcell.exchange.collections import Collection
 from intelcell.exchange.status import new_status
 from intelcell.store import audit
@@ -31,6 +32,7 @@ from intelcell.store.schema import objects
 from intelcell.store.users import User
 
 _EXTENSION_KINDS = {"new-sdo", "new-sco", "new-sro"}
+CONFLICT = "conflicting version: this id and version are already stored with different content"
 
 
 class Rejected(ValueError):
@@ -218,26 +220,22 @@ def store(cell: Cell, user: User, collection: Collection, envelope: list[Any], p
     with cell.db.write() as conn:
         _serialise_writes(conn, collection.id)
         date_added = _next_date_added(conn, collection.id, stored(iso(now)))
-        existing = _existing(conn, collection.id, accepted)
+        access = access_for(cell, conn, user, collection.id)
+        existing = _existing(conn, access, user.member, collection.id, accepted)
         rows: list[dict[str, Any]] = []
         released: list[str] = []
         for item in accepted:
             version = item.version or date_added
             body_text = json.dumps(item.body, separators=(",", ":"), ensure_ascii=False)
             key = (item.stix_id, version)
-            if key in existing:
-                if existing[key] == body_text:
-                    successes.append(Outcome(item.stix_id, version, "already present"))
-                else:
-                    failures.append(
-                        Outcome(
-                            item.stix_id,
-                            version,
-                            "conflicting version: this id and version are already stored with different content",
-                        )
-                    )
+            known = existing.get(key, [])
+            if any(body == body_text for body, _readable in known):
+                successes.append(Outcome(item.stix_id, version, "already present"))
                 continue
-            existing[key] = body_text
+            if any(readable for _body, readable in known):
+                failures.append(Outcome(item.stix_id, version, CONFLICT))
+                continue
+            existing.setdefault(key, []).append((body_text, True))
             portions = {s: label_ids[p] for s, p in item.portions.items()}
             rows.append(
                 {
@@ -284,12 +282,23 @@ def _next_date_added(conn: Connection, collection_id: str, now: str) -> str:
     return max(now, last) if last else now
 
 
-def _existing(conn: Connection, collection_id: str, accepted: list[Accepted]) -> dict[tuple[str, str], str]:
+def _existing(
+    conn: Connection, access: Access, member: str, collection_id: str, accepted: list[Accepted]
+) -> dict[tuple[str, str], list[tuple[str, bool]]]:
+    """Stored versions of these ids the submitter may know of: (body, readable) per id and version.
+
+    Readable versions can conflict; the member's own unreadable ones only count as duplicates
+    when identical. A version the submitter may not know of never influences the answer.
+    """
     ids = sorted({a.stix_id for a in accepted})
-    found: dict[tuple[str, str], str] = {}
+    found: dict[tuple[str, str], list[tuple[str, bool]]] = {}
+    readable = access.clause(objects)
     for start in range(0, len(ids), 500):
-        query = select(objects.c.stix_id, objects.c.version, objects.c.body).where(
-            objects.c.collection_id == collection_id, objects.c.stix_id.in_(ids[start : start + 500])
+        query = select(objects.c.stix_id, objects.c.version, objects.c.body, readable.label("readable")).where(
+            objects.c.collection_id == collection_id,
+            objects.c.stix_id.in_(ids[start : start + 500]),
+            or_(readable, objects.c.originator == member),
         )
-        found.update({(r.stix_id, r.version): r.body for r in conn.execute(query)})
+        for r in conn.execute(query):
+            found.setdefault((r.stix_id, r.version), []).append((r.body, bool(r.readable)))
     return found

@@ -47,9 +47,13 @@ def _split(value: str | None) -> tuple[str, ...]:
 
 def parse_filters(params: Mapping[str, str], default_versions: tuple[str, ...] = ("last",)) -> Filters:
     """Filters from query parameters; raise FilterError for a malformed value."""
+    versions = _split(params.get("match[version]")) or default_versions
+    if "all" in versions and len(versions) > 1:
+        raise FilterError("match[version]=all cannot be combined with other versions")
+    if len(set(versions)) != len(versions):
+        raise FilterError("match[version] repeats a value")
     try:
         added_after = stored(params["added_after"]) if params.get("added_after") else None
-        versions = _split(params.get("match[version]")) or default_versions
         versions = tuple(v if v in VERSION_KEYWORDS else stored(v) for v in versions)
     except TimestampError as exc:
         raise FilterError(str(exc)) from None

@@ -23,12 +23,13 @@ class _Outcome(Protocol):
 
 
 def _item(outcome: _Outcome) -> dict[str, Any]:
-    item: dict[str, Any] = {"id": outcome.id}
+    # version is required in a status-details item; an object too malformed to have one gets "".
+    item: dict[str, Any] = {"id": outcome.id, "version": ""}
     if outcome.version:
         try:
             item["version"] = shown(outcome.version)
         except ValueError:
-            item["version"] = outcome.version
+            item["version"] = str(outcome.version)
     if outcome.message:
         item["message"] = outcome.message
     return item
@@ -38,18 +39,20 @@ def new_status(
     conn: Connection, user: User, now: datetime, successes: Sequence[_Outcome], failures: Sequence[_Outcome]
 ) -> dict[str, Any]:
     """Store and return a completed status resource (TAXII 2.1 section 4.3.1)."""
-    resource = {
+    resource: dict[str, Any] = {
         "id": str(uuid.uuid4()),
         "status": "complete",
         "request_timestamp": iso(now),
         "total_count": len(successes) + len(failures),
         "success_count": len(successes),
-        "successes": [_item(o) for o in successes],
         "failure_count": len(failures),
-        "failures": [_item(o) for o in failures],
         "pending_count": 0,
-        "pendings": [],
     }
+    # Empty lists are prohibited (TAXII 2.1 section 2): omit them.
+    if successes:
+        resource["successes"] = [_item(o) for o in successes]
+    if failures:
+        resource["failures"] = [_item(o) for o in failures]
     conn.execute(
         taxii_status.insert().values(id=resource["id"], user_id=user.id, created_at=now, body=json.dumps(resource))
     )

@@ -115,7 +115,8 @@ objects = Table(
     Column("portions", Text, nullable=True),  # JSON {selector: label id}, rare
     Column("originator", String(16), nullable=False),
     Column("submitted_by", Integer, ForeignKey("users.id"), nullable=False),
-    UniqueConstraint("collection_id", "stix_id", "version", name="uq_objects_version"),
+    # Not unique: a version the submitter cannot read must not block (and so reveal) theirs.
+    Index("ix_objects_version", "collection_id", "stix_id", "version"),
     Index("ix_objects_collection_pk", "collection_id", "pk"),
     Index("ix_objects_stix_id", "stix_id"),
 )

@@ -30,6 +30,7 @@ from intelcell.taxii.media import (
 )
 
 API_ROOT = "cell"
+EPOCH = "1970-01-01T00:00:00.000000Z"
 router = APIRouter(prefix="/taxii2", tags=["TAXII 2.1"], dependencies=[Depends(check_accept)])
 Caller = Annotated[User, Depends(current_user)]
 
@@ -40,15 +41,15 @@ def _root(api_root: str) -> None:
 
 
 @router.get("/")
-def discovery(request: Request, _user: Caller) -> Response:
+def discovery(_user: Caller) -> Response:
     """The discovery resource: this server's API roots."""
-    base = str(request.base_url).rstrip("/")
+    # Relative URLs: the specification allows only HTTPS absolute URLs or relative ones.
     return taxii_response(
         {
             "title": "intelcell TAXII 2.1",
             "description": "Coalition terrorism intelligence cell: labelled STIX 2.1 exchange.",
-            "default": f"{base}/taxii2/{API_ROOT}/",
-            "api_roots": [f"{base}/taxii2/{API_ROOT}/"],
+            "default": f"/taxii2/{API_ROOT}/",
+            "api_roots": [f"/taxii2/{API_ROOT}/"],
         }
     )
 
@@ -123,6 +124,11 @@ def _limit(request: Request, cell: Cell) -> int:
 
 
 def _filters(request: Request, default_versions: tuple[str, ...] = ("last",)) -> Filters:
+    for key in set(request.query_params.keys()):
+        if (key in ("added_after", "limit", "next") or key.startswith("match[")) and len(
+            request.query_params.getlist(key)
+        ) > 1:
+            raise TaxiiError(400, "Bad Request", f"'{key}' may appear only once (TAXII 2.1 section 3.4)")
     try:
         return parse_filters(request.query_params, default_versions)
     except FilterError as exc:
@@ -143,6 +149,7 @@ class _Page:
         object_id: str | None = None,
     ) -> None:
         self.cell = cell_of(request)
+        self.filters = filters
         limit = _limit(request, self.cell)
         scope = f"{endpoint}|{collection.id}|{object_id}|{filters.key()}"
         now = self.cell.clock()
@@ -169,12 +176,17 @@ class _Page:
                 self.next = cursors.issue(conn, user.id, scope, self.rows[-1].pk, now)
 
     def headers(self) -> dict[str, str]:
-        """X-TAXII-Date-Added-First and -Last of this page (TAXII 2.1 section 3.4.3)."""
+        """X-TAXII-Date-Added-First and -Last of this page (TAXII 2.1 section 3.2), microsecond precision.
+
+        An empty page still carries both (clients break without them): the ``added_after`` it
+        was asked with, else the epoch, so continuing from ``-Last`` never skips an object.
+        """
         if not self.rows:
-            return {}
+            empty = self.filters.added_after or EPOCH
+            return {"X-TAXII-Date-Added-First": empty, "X-TAXII-Date-Added-Last": empty}
         return {
-            "X-TAXII-Date-Added-First": shown(self.rows[0].date_added),
-            "X-TAXII-Date-Added-Last": shown(self.rows[-1].date_added),
+            "X-TAXII-Date-Added-First": self.rows[0].date_added,
+            "X-TAXII-Date-Added-Last": self.rows[-1].date_added,
         }
 
     def envelope_head(self) -> dict[str, Any]:
@@ -227,7 +239,9 @@ async def add_objects(api_root: str, collection_id: str, request: Request, user:
     except (ValueError, UnicodeDecodeError):
         raise TaxiiError(400, "Bad Request", "request body is not valid JSON") from None
     if not isinstance(envelope, dict) or not isinstance(envelope.get("objects"), list):
-        raise TaxiiError(400, "Bad Request", "the body must be a TAXII envelope with an 'objects' list")
+        raise TaxiiError(422, "Unprocessable Entity", "the body must be a TAXII envelope with an 'objects' list")
+    if not envelope["objects"]:
+        raise TaxiiError(422, "Unprocessable Entity", "the envelope carries no objects")
     if len(envelope["objects"]) > cell.settings.max_envelope_objects:
         raise TaxiiError(
             413, "Payload Too Large", f"an envelope may carry at most {cell.settings.max_envelope_objects} objects"
@@ -260,9 +274,12 @@ def delete_object(api_root: str, collection_id: str, object_id: str, request: Re
     """Delete versions of an object; only its originating member may, and only what it can read."""
     cell = cell_of(request)
     with cell.db.read() as conn:
-        collection = _readable_collection(cell, conn, api_root, collection_id, user)
-        if not collection.can_write(user, cell):
-            raise TaxiiError(403, "Forbidden", f"{user.member} may not write to collection '{collection_id}'")
+        collection = _collection(cell, conn, api_root, collection_id)
+        readable, writable = collection.can_read(user, cell), collection.can_write(user, cell)
+        if not readable and not writable:  # TAXII 2.1 section 5.7's table: 404 when neither
+            raise TaxiiError(404, "Not Found", f"no collection '{collection_id}'")
+        if not (readable and writable):
+            raise TaxiiError(403, "Forbidden", f"{user.member} may not delete from collection '{collection_id}'")
         filters = _filters(request, default_versions=("all",))
         access = access_for(cell, conn, user, collection.id)
         filters = Filters(None, (object_id,), (), filters.versions, filters.spec_versions)
@@ -289,7 +306,7 @@ def delete_object(api_root: str, collection_id: str, object_id: str, request: Re
             ),
             now,
         )
-    return taxii_response({}, status=200)
+    return taxii_response(b"", status=200)
 
 
 @router.get("/{api_root}/collections/{collection_id}/objects/{object_id}/versions/")
@@ -303,7 +320,7 @@ def get_versions(api_root: str, collection_id: str, object_id: str, request: Req
     page = _Page(request, user, "versions", filters, collection=collection, object_id=object_id)
     if not page.rows and not request.query_params.get("next"):
         raise TaxiiError(404, "Not Found", f"no object '{object_id}' in collection '{collection_id}'")
-    payload = {**page.envelope_head(), "versions": [shown(r.version) for r in page.rows]}
+    payload = {**page.envelope_head(), **({"versions": [shown(r.version) for r in page.rows]} if page.rows else {})}
     return taxii_response(payload, headers=page.headers())
 
 
@@ -317,7 +334,7 @@ def get_manifest(api_root: str, collection_id: str, request: Request, user: Call
     records = [
         {
             "id": r.stix_id,
-            "date_added": shown(r.date_added),
+            "date_added": r.date_added,
             "version": shown(r.version),
             "media_type": STIX_MEDIA_TYPE,
         }

@@ -48,8 +48,8 @@ def upgrade() -> None:
         sa.Column("portions", sa.Text(), nullable=True),
         sa.Column("originator", sa.String(16), nullable=False),
         sa.Column("submitted_by", sa.Integer(), sa.ForeignKey("users.id"), nullable=False),
-        sa.UniqueConstraint("collection_id", "stix_id", "version", name="uq_objects_version"),
     )
+    op.create_index("ix_objects_version", "objects", ["collection_id", "stix_id", "version"])
     op.create_index("ix_objects_collection_pk", "objects", ["collection_id", "pk"])
     op.create_index("ix_objects_stix_id", "objects", ["stix_id"])
     op.create_table(
