@@ -8,7 +8,10 @@ unless finer digits are present.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from datetime import datetime, timedelta
 
+_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 _TIMESTAMP = re.compile(r"^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d+))?Z$")
 
 
@@ -29,3 +32,18 @@ def shown(stored_text: str) -> str:
     """The client-facing form: milliseconds, or microseconds when they are not zero."""
     head, fraction = stored_text[:-1].split(".")
     return f"{head}.{fraction[:3] if fraction.endswith('000') else fraction}Z"
+
+
+def after(stored_text: str, microseconds: int = 1) -> str:
+    """The stored form ``microseconds`` later."""
+    moment = datetime.strptime(stored_text, _FORMAT) + timedelta(microseconds=microseconds)
+    return moment.strftime(_FORMAT)
+
+
+def sequence(first: str) -> Iterator[str]:
+    """``first`` and then one microsecond later each time: unique, increasing date_added values."""
+    moment = datetime.strptime(first, _FORMAT)
+    step = timedelta(microseconds=1)
+    while True:
+        yield moment.strftime(_FORMAT)
+        moment += step

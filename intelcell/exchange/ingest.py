@@ -22,7 +22,7 @@ from intelcell.domain import marking
 from intelcell.domain.label import Label, LabelError
 from intelcell.domain.policy import can_read
 from intelcell.domain.portion import SelectorError, check_selector
-from intelcell.domain.stix_time import TimestampError, stored
+from intelcell.domain.stix_time import TimestampError, after, sequence, stored
 from intelcell.exchange.access import Access, access_for
 from intelcell.exchange.collections import Collection
 from intelcell.exchange.status import new_status
@@ -167,12 +167,14 @@ def _served_body(obj: dict[str, Any], label: Label, resolver: LabelResolver) -> 
 
 def judge(
     cell: Cell, conn: Connection, user: User, collection: Collection, envelope: list[Any]
-) -> tuple[list[Accepted], list[Outcome]]:
-    """Validate every object of an envelope; return those accepted and the failures."""
+) -> tuple[list[Accepted], list[Outcome], dict[str, Label]]:
+    """Validate every object of an envelope: those accepted, the failures, and label definitions carried."""
     resolver = LabelResolver(cell, conn, envelope)
     accepted, failures = [], []
     limit = cell.settings.max_object_bytes
     for obj in envelope:
+        if isinstance(obj, dict) and obj.get("id") in resolver.in_envelope:
+            continue  # an intelcell label's own definition: registered in the label dictionary
         guess_id = obj.get("id") if isinstance(obj, dict) and isinstance(obj.get("id"), str) else "(no id)"
         try:
             stix_id, kind = _validate(obj, limit)
@@ -195,7 +197,7 @@ def judge(
         except Rejected as exc:
             version = obj.get("modified") or obj.get("created") if isinstance(obj, dict) else None
             failures.append(Outcome(guess_id, version, str(exc)))
-    return accepted, failures
+    return accepted, failures, resolver.in_envelope
 
 
 def _serialise_writes(conn: Connection, collection_id: str) -> None:
@@ -211,20 +213,22 @@ def store(cell: Cell, user: User, collection: Collection, envelope: list[Any], p
     with cell.db.read() as conn:
         cell.labels.refresh(conn)
     with cell.db.read() as conn:
-        accepted, failures = judge(cell, conn, user, collection, envelope)
+        accepted, failures, definitions = judge(cell, conn, user, collection, envelope)
     label_ids = cell.labels.ensure(
-        cell.db, {a.label for a in accepted} | {p for a in accepted for p in a.portions.values()}
+        cell.db,
+        {a.label for a in accepted} | {p for a in accepted for p in a.portions.values()} | set(definitions.values()),
     )
     now = cell.clock()
-    successes: list[Outcome] = []
+    successes = [Outcome(mid, None, "label definition registered") for mid in definitions]
     with cell.db.write() as conn:
         _serialise_writes(conn, collection.id)
-        date_added = _next_date_added(conn, collection.id, stored(iso(now)))
+        stamps = sequence(_first_date_added(conn, collection.id, stored(iso(now))))
         access = access_for(cell, conn, user, collection.id)
         existing = _existing(conn, access, user.member, collection.id, accepted)
         rows: list[dict[str, Any]] = []
         released: list[str] = []
         for item in accepted:
+            date_added = next(stamps)
             version = item.version or date_added
             body_text = json.dumps(item.body, separators=(",", ":"), ensure_ascii=False)
             key = (item.stix_id, version)
@@ -271,15 +275,16 @@ def store(cell: Cell, user: User, collection: Collection, envelope: list[Any], p
     return status
 
 
-def _next_date_added(conn: Connection, collection_id: str, now: str) -> str:
+def _first_date_added(conn: Connection, collection_id: str, now: str) -> str:
+    """A date_added later than every stored one: each object gets its own, so a client paging with
+    ``added_after`` at a page's last date never skips the rest of a batch."""
     last = conn.execute(
         select(objects.c.date_added)
         .where(objects.c.collection_id == collection_id)
         .order_by(objects.c.pk.desc())
         .limit(1)
     ).scalar()
-    # Never earlier than what is stored: added_after paging must not miss a later write.
-    return max(now, last) if last else now
+    return max(now, after(last)) if last else now
 
 
 def _existing(

@@ -19,7 +19,6 @@ FORBIDDEN = {
     "os",
     "socket",
     "time",
-    "datetime",
     "yaml",
     "click",
     "uvicorn",
@@ -44,3 +43,5 @@ def test_domain_module_imports_no_adapter(path: Path) -> None:
             assert root not in FORBIDDEN, f"{path.name} imports {name}"
             if root == "intelcell":
                 assert name.startswith("intelcell.domain"), f"{path.name} imports adapter {name}"
+        if isinstance(node, ast.Attribute) and node.attr in {"now", "utcnow", "today"}:
+            raise AssertionError(f"{path.name} reads the clock ({node.attr}): take the time as an argument")
