@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from intelcell import __version__
-from intelcell.cli import audit, collections, demo, registry, serve, settings_cmd, tokens
+from intelcell.cli import audit, collections, demo, peers, registry, serve, settings_cmd, tokens
 
 
 class OneLineErrors(click.Group):
@@ -44,6 +44,7 @@ cli.add_command(registry.members)
 cli.add_command(registry.communities)
 cli.add_command(audit.audit)
 cli.add_command(collections.collection)
+cli.add_command(peers.peer)
 cli.add_command(settings_cmd.settings_command)
 
 

@@ -139,3 +139,19 @@ taxii_cursors = Table(
     Column("after_pk", Integer, nullable=False),
     Column("expires_at", DateTime(timezone=True), nullable=False),
 )
+
+peers = Table(
+    "peers",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("direction", String(8), nullable=False),  # pull | push
+    Column("url", Text, nullable=False),  # remote collection URL
+    Column("token", Text, nullable=False),  # credential the remote issued to this cell
+    Column("member", String(16), nullable=False),
+    Column("collection_id", String(64), ForeignKey("collections.id"), nullable=False),
+    Column("user_id", Integer, ForeignKey("users.id"), nullable=False),
+    Column("bookmark", String(64), nullable=True),
+    Column("last_error", Text, nullable=True),
+    Column("last_run", DateTime(timezone=True), nullable=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)

@@ -11,6 +11,7 @@ from intelcell.api.auth import cell_of, current_user
 from intelcell.api.errors import ApiError
 from intelcell.domain import marking
 from intelcell.domain.label import LabelError, parse
+from intelcell.domain.policy import can_read
 from intelcell.store.users import User
 
 router = APIRouter(prefix="/api/v1/labels", tags=["labels"])
@@ -44,3 +45,17 @@ def parse_label(body: ParseRequest, request: Request, _user: Annotated[User, Dep
 def extension_definition(_user: Annotated[User, Depends(current_user)]) -> list[dict[str, Any]]:
     """The published STIX extension-definition of intelcell labels, with its publisher identity."""
     return [marking.publisher_identity(), marking.extension_definition()]
+
+
+@router.get("/markings/{marking_id}")
+def label_marking(marking_id: str, request: Request, user: Annotated[User, Depends(current_user)]) -> dict[str, Any]:
+    """The marking-definition of a label in use here, so peers can learn labels by id; 404 otherwise.
+
+    Answered only for labels the caller's clearance and caveats reach; any other id is unknown.
+    """
+    cell = cell_of(request)
+    with cell.db.read() as conn:
+        label = cell.labels.by_marking_id(conn, marking_id)
+    if label is None or not can_read(user.viewer, label, user.member, cell.registry):
+        raise ApiError(404, "not_found", f"no label marking '{marking_id}'")
+    return marking.marking_definition(label)

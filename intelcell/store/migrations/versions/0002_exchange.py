@@ -1,4 +1,4 @@
-"""exchange: labels, TAXII collections, object versions, status resources, cursors
+"""exchange: labels, TAXII collections, object versions, status resources, cursors, peers
 
 Revision ID: 0002
 Revises: 0001
@@ -67,8 +67,22 @@ def upgrade() -> None:
         sa.Column("after_pk", sa.Integer(), nullable=False),
         sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
     )
+    op.create_table(
+        "peers",
+        sa.Column("name", sa.String(64), primary_key=True),
+        sa.Column("direction", sa.String(8), nullable=False),
+        sa.Column("url", sa.Text(), nullable=False),
+        sa.Column("token", sa.Text(), nullable=False),
+        sa.Column("member", sa.String(16), nullable=False),
+        sa.Column("collection_id", sa.String(64), sa.ForeignKey("collections.id"), nullable=False),
+        sa.Column("user_id", sa.Integer(), sa.ForeignKey("users.id"), nullable=False),
+        sa.Column("bookmark", sa.String(64), nullable=True),
+        sa.Column("last_error", sa.Text(), nullable=True),
+        sa.Column("last_run", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    )
 
 
 def downgrade() -> None:
-    for table in ("taxii_cursors", "taxii_status", "objects", "collections", "labels"):
+    for table in ("peers", "taxii_cursors", "taxii_status", "objects", "collections", "labels"):
         op.drop_table(table)
