@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from intelcell.cell import Cell
+from intelcell.demo import corpus
 from intelcell.domain import marking
 from intelcell.domain.label import parse
 from intelcell.domain.policy import parse_clearance
@@ -235,6 +236,8 @@ def load(cell: Cell) -> list[Issued]:
     by_owner: dict[str, list[dict[str, Any]]] = {}
     for owner, obj, label_text, portion_texts in CONTENT:
         by_owner.setdefault(owner, []).append(_labelled(obj, label_text, portion_texts, cell))
+    for owner, label_text, obj in corpus.build():
+        by_owner.setdefault(owner, []).append(_labelled(obj, label_text, {}, cell))
     for owner, envelope in by_owner.items():
         result = ingest.store(cell, stored_users[owner], shared, envelope, "cli: demo")
         if result["failure_count"]:

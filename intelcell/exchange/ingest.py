@@ -230,7 +230,8 @@ def store(cell: Cell, user: User, collection: Collection, envelope: list[Any], p
         for item in accepted:
             date_added = next(stamps)
             version = item.version or date_added
-            body_text = json.dumps(item.body, separators=(",", ":"), ensure_ascii=False)
+            # Sorted keys: an exact duplicate is the same text whatever order its members came in.
+            body_text = json.dumps(item.body, separators=(",", ":"), ensure_ascii=False, sort_keys=True)
             key = (item.stix_id, version)
             known = existing.get(key, [])
             if any(body == body_text for body, _readable in known):

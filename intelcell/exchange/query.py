@@ -80,21 +80,33 @@ class Version:
     originator: str
 
 
-def _version_clause(access: Access, versions: Sequence[str]) -> ColumnElement[bool] | None:
-    if "all" in versions:
-        return None
+def _version_clause(access: Access, versions: Sequence[str]) -> ColumnElement[bool]:
+    """Which versions of each object to keep, among those the caller may read.
+
+    Two members may store the same id and version with different content (one could not see the
+    other's, and must not learn of it); a reader who sees both gets the one added last, once.
+    """
     other = aliased(objects)
     same_object = and_(
         other.c.collection_id == objects.c.collection_id, other.c.stix_id == objects.c.stix_id, access.clause(other)
     )
+    newer = or_(
+        other.c.version > objects.c.version, and_(other.c.version == objects.c.version, other.c.pk > objects.c.pk)
+    )
+    not_shadowed = ~exists().where(same_object, other.c.version == objects.c.version, other.c.pk > objects.c.pk)
+    if "all" in versions:
+        return not_shadowed
     parts: list[ColumnElement[bool]] = []
     if "last" in versions:
-        parts.append(~exists().where(same_object, other.c.version > objects.c.version))
+        parts.append(~exists().where(same_object, newer))
     if "first" in versions:
-        parts.append(~exists().where(same_object, other.c.version < objects.c.version))
+        older = or_(
+            other.c.version < objects.c.version, and_(other.c.version == objects.c.version, other.c.pk > objects.c.pk)
+        )
+        parts.append(~exists().where(same_object, older))
     exact = [v for v in versions if v not in VERSION_KEYWORDS]
     if exact:
-        parts.append(objects.c.version.in_(exact))
+        parts.append(and_(objects.c.version.in_(exact), not_shadowed))
     return or_(*parts)
 
 
@@ -131,9 +143,7 @@ def select_versions(
         query = query.where(objects.c.type.in_(filters.types))
     if filters.spec_versions:
         query = query.where(objects.c.spec_version.in_(filters.spec_versions))
-    version_clause = _version_clause(access, filters.versions)
-    if version_clause is not None:
-        query = query.where(version_clause)
+    query = query.where(_version_clause(access, filters.versions))
     query = query.order_by(objects.c.pk.desc() if newest_first else objects.c.pk)
     if limit is not None:
         query = query.limit(limit + 1)

@@ -197,6 +197,17 @@ class _Page:
         return head
 
 
+def _404_unless_readable(page: _Page, object_id: str, collection: Collection, collection_id: str) -> None:
+    """404 when the caller can read no version of the object at all; an object that exists for
+    them but has no version matching the filters is an empty envelope (TAXII 2.1 section 5.6)."""
+    with page.cell.db.read() as conn:
+        rows, _ = select_versions(
+            conn, page.access, Filters(ids=(object_id,), versions=("all",)), limit=1, collection_id=collection.id
+        )
+    if not rows:
+        raise TaxiiError(404, "Not Found", f"no object '{object_id}' in collection '{collection_id}'")
+
+
 def _audit_release(cell: Cell, user: User, request: Request, rows: list[Version], op: str) -> None:
     if not rows:
         return
@@ -243,8 +254,9 @@ async def add_objects(api_root: str, collection_id: str, request: Request, user:
     if not envelope["objects"]:
         raise TaxiiError(422, "Unprocessable Entity", "the envelope carries no objects")
     if len(envelope["objects"]) > cell.settings.max_envelope_objects:
+        # Not 413: a body below max_content_length MUST NOT get 413 (TAXII 2.1 section 4.2.1).
         raise TaxiiError(
-            413, "Payload Too Large", f"an envelope may carry at most {cell.settings.max_envelope_objects} objects"
+            422, "Too Many Objects", f"an envelope may carry at most {cell.settings.max_envelope_objects} objects"
         )
     with cell.db.read() as conn:
         collection = _collection(cell, conn, api_root, collection_id)
@@ -264,7 +276,7 @@ def get_object(api_root: str, collection_id: str, object_id: str, request: Reque
         collection = _readable_collection(cell, conn, api_root, collection_id, user)
     page = _Page(request, user, "objects", _filters(request), collection=collection, object_id=object_id)
     if not page.rows and not request.query_params.get("next"):
-        raise TaxiiError(404, "Not Found", f"no object '{object_id}' in collection '{collection_id}'")
+        _404_unless_readable(page, object_id, collection, collection_id)
     _audit_release(cell, user, request, page.rows, "taxii.object")
     return taxii_response(_envelope_bytes(page.envelope_head(), page.bodies), headers=page.headers())
 
@@ -319,7 +331,7 @@ def get_versions(api_root: str, collection_id: str, object_id: str, request: Req
     filters = Filters(base.added_after, (), (), ("all",), base.spec_versions)
     page = _Page(request, user, "versions", filters, collection=collection, object_id=object_id)
     if not page.rows and not request.query_params.get("next"):
-        raise TaxiiError(404, "Not Found", f"no object '{object_id}' in collection '{collection_id}'")
+        _404_unless_readable(page, object_id, collection, collection_id)
     payload = {**page.envelope_head(), **({"versions": [shown(r.version) for r in page.rows]} if page.rows else {})}
     return taxii_response(payload, headers=page.headers())
 
