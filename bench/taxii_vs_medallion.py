@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import base64
+import gc
 import json
 import logging
 import math
@@ -309,6 +310,11 @@ class IntelcellSide:
         self.path = f"/taxii2/cell/collections/{self.collection.id}/objects/"
         self.client = TestClient(create_app(cell=cell), base_url="https://testserver")
         self.client.__enter__()
+        # As `intelcell serve` does at start-up: the validation worker pool is started before
+        # the first request, not inside the first large envelope.
+        from intelcell.exchange import validation
+
+        validation.warm()
 
     def post(self, body: bytes) -> Response:
         headers = {"Content-Type": TAXII, "Accept": TAXII, "Authorization": f"Bearer {self.writer_token}"}
@@ -460,6 +466,18 @@ class GetStage:
         return self.pct(0.95)
 
 
+def settle() -> None:
+    """Collect garbage, then freeze what survives out of the collector's reach.
+
+    Both servers and 100k generated objects share one heap here; without this, the cyclic
+    collector traverses all of them in every full collection, and each side would pay for the
+    other's (and the generator's) live objects. Objects allocated while a request runs are still
+    collected as usual.
+    """
+    gc.collect()
+    gc.freeze()
+
+
 def _utc_now_text() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
@@ -515,11 +533,14 @@ def measure_get(
     marks: list[str],
     rng: random.Random,
     *,
-    min_samples: int,
+    queries: int,
     budget: float,
     warmup: bool,
 ) -> GetStage:
-    """One full walk from the start, then walks from random added_after points, within a budget."""
+    """One full walk from the start, then ``queries`` walks (up to 3 pages) from random added_after points.
+
+    The added_after queries stop early when ``budget`` seconds have been spent.
+    """
     if warmup:
         next(_walk(side, {}, 1))
     samples: list[float] = []
@@ -534,9 +555,9 @@ def measure_get(
         walked += count
         walk_pages += 1
     note = ""
-    while len(samples) < min_samples:
+    for done in range(queries):
         if time.perf_counter() - began > budget:
-            note = f"stopped at {len(samples)} pages: {budget:.0f} s budget spent"
+            note = f"{done} of {queries} added_after queries run: {budget:.0f} s budget spent"
             break
         point = marks[rng.randrange(0, len(marks))]
         for page, (seconds, count) in enumerate(_walk(side, {"added_after": point}, 3)):
@@ -603,8 +624,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="1000,10000,100000", help="intelcell store sizes, comma-separated")
     parser.add_argument("--quick", action="store_true", help="short run: sizes 1000,10000")
     parser.add_argument("--seed", type=int, default=20251128)
-    parser.add_argument("--samples", type=int, default=30, help="GET pages to time per size for intelcell")
-    parser.add_argument("--medallion-samples", type=int, default=8, help="GET pages to time per size for medallion")
+    parser.add_argument("--queries", type=int, default=20, help="random added_after queries per size (intelcell)")
+    parser.add_argument("--medallion-queries", type=int, default=8, help="random added_after queries per size")
     parser.add_argument("--medallion-get-budget", type=float, default=60.0, help="seconds for medallion GETs per size")
     parser.add_argument("--medallion-ingest-max", type=int, default=10_000, help="largest store medallion is filled to")
     parser.add_argument("--keep", action="store_true", help="keep the temp dir (SQLite file, medallion data)")
@@ -618,10 +639,11 @@ def main(argv: list[str] | None = None) -> int:
 
     workdir = tempfile.mkdtemp(prefix="taxii_bench_")
     out("TAXII 2.1 benchmark: intelcell vs medallion 3.0.0 (memory backend), in one process")
-    out(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, temp dir {workdir}")
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    out(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, load average {load}, temp dir {workdir}")
     out(f"sizes (intelcell): {', '.join(map(kfmt, sizes))}; envelopes of {ENVELOPE}; GET limit={PAGE_LIMIT}")
     try:
-        intelcell = IntelcellSide(os.path.join(workdir))
+        intelcell = IntelcellSide(workdir)
         medallion_dir = os.path.join(workdir, "medallion")
         os.makedirs(medallion_dir)
         medallion = MedallionSide(medallion_dir)
@@ -648,11 +670,13 @@ def main(argv: list[str] | None = None) -> int:
         md_stopped = ""
         previous = 0
         for size in stages:
+            settle()
             stage = ingest(intelcell, data.objects, previous, size, ic_marks)
             ic_ingest[size] = stage
             out(f"[intelcell] {kfmt(previous)}->{kfmt(size)}: POST {stage.rate:,.0f} objects/s ({stage.seconds:.1f} s)")
             expected = sum(1 for lab in data.labels[:size] if lab in READER_READS)
-            g = measure_get(intelcell, size, ic_marks, rng, min_samples=args.samples, budget=60.0, warmup=True)
+            settle()
+            g = measure_get(intelcell, size, ic_marks, rng, queries=args.queries, budget=60.0, warmup=True)
             ic_get[size] = g
             out(
                 f"[intelcell] GET at {kfmt(size)}: p50 {g.p50:.1f} ms, p95 {g.p95:.1f} ms over {len(g.samples)} pages;"
@@ -666,6 +690,7 @@ def main(argv: list[str] | None = None) -> int:
             if md_stopped or size > args.medallion_ingest_max:
                 md_skipped.setdefault(size, md_stopped or f"beyond --medallion-ingest-max {args.medallion_ingest_max}")
                 continue
+            settle()
             stage = ingest(medallion, data.objects, md_stored, size, md_marks, budget=120.0)
             md_ingest[size] = stage
             md_stored = stage.end
@@ -685,12 +710,13 @@ def main(argv: list[str] | None = None) -> int:
                         md_skipped[size] = f"GET skipped: projected {projected:.0f} s per query > budget"
                         out(f"[medallion] GET at {kfmt(size)}: {md_skipped[size]}")
                         continue
+                settle()
                 g = measure_get(
                     medallion,
                     size,
                     md_marks,
                     rng,
-                    min_samples=args.medallion_samples,
+                    queries=args.medallion_queries,
                     budget=args.medallion_get_budget,
                     warmup=False,
                 )
@@ -703,7 +729,8 @@ def main(argv: list[str] | None = None) -> int:
                 out(f"            {g.split()}")
         out()
         report(args, sizes, stages, ic_ingest, md_ingest, ic_get, md_get, md_skipped, md_stored)
-        out(f"total run time {time.perf_counter() - run_started:.0f} s")
+        load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+        out(f"total run time {time.perf_counter() - run_started:.0f} s; load average at the end {load}")
         intelcell.close()
         medallion.close()
     finally:

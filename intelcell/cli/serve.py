@@ -7,6 +7,7 @@ import uvicorn
 
 from intelcell.api.app import create_app
 from intelcell.cli.common import CliError, cell
+from intelcell.exchange import validation
 
 
 @click.command()
@@ -19,4 +20,5 @@ def serve(host: str | None, port: int | None) -> None:
     if not 0 < port < 65536:
         raise CliError(f"port must be between 1 and 65535, not {port}")
     app = create_app(cell=current)
+    validation.warm()
     uvicorn.run(app, host=host or current.settings.host, port=port, log_level="info")

@@ -103,8 +103,9 @@ def create(
         raise CollectionError(f"default label {default_label.text()} releases beyond the release limit")
     now = cell.clock()
     with cell.db.write() as conn:
+        taken = [made.id, *([alias] if alias else [])]
         if conn.execute(
-            select(collections.c.id).where((collections.c.id == made.id) | (collections.c.alias == (alias or made.id)))
+            select(collections.c.id).where(collections.c.id.in_(taken) | collections.c.alias.in_(taken))
         ).first():
             raise CollectionError(f"a collection with id or alias '{alias or made.id}' exists")
         conn.execute(

@@ -8,12 +8,9 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-import stix2
-import stix2.exceptions
 from sqlalchemy import Connection, or_, select, text
 
 from intelcell.cell import Cell
@@ -22,7 +19,8 @@ from intelcell.domain import marking
 from intelcell.domain.label import Label, LabelError
 from intelcell.domain.policy import can_read
 from intelcell.domain.portion import SelectorError, check_selector
-from intelcell.domain.stix_time import TimestampError, after, sequence, stored
+from intelcell.domain.stix_time import after, sequence, stored
+from intelcell.exchange import validation
 from intelcell.exchange.access import Access, access_for
 from intelcell.exchange.collections import Collection
 from intelcell.exchange.status import new_status
@@ -31,7 +29,6 @@ from intelcell.store.audit import AuditEvent
 from intelcell.store.schema import objects
 from intelcell.store.users import User
 
-_EXTENSION_KINDS = {"new-sdo", "new-sco", "new-sro"}
 CONFLICT = "conflicting version: this id and version are already stored with different content"
 
 
@@ -59,38 +56,6 @@ class Outcome:
     id: str
     version: str | None
     message: str | None = None
-
-
-def _version(obj: Mapping[str, Any]) -> str | None:
-    value = obj.get("modified") or obj.get("created")
-    return stored(value) if isinstance(value, str) else None
-
-
-def _validate(obj: Any, max_bytes: int) -> tuple[str, str]:
-    if not isinstance(obj, dict):
-        raise Rejected("not a JSON object")
-    stix_id, kind = obj.get("id"), obj.get("type")
-    if not isinstance(stix_id, str) or not isinstance(kind, str):
-        raise Rejected("object needs string 'id' and 'type' properties")
-    if len(json.dumps(obj)) > max_bytes:
-        raise Rejected(f"object is larger than the limit of {max_bytes} bytes")
-    if obj.get("spec_version", "2.1") != "2.1" and kind != "marking-definition":
-        raise Rejected(f"spec_version {obj.get('spec_version')!r} is not supported: STIX 2.1 only")
-    try:
-        parsed = stix2.parse(obj, allow_custom=True, version="2.1")
-    except (stix2.exceptions.STIXError, ValueError, TypeError) as exc:
-        raise Rejected(f"invalid STIX 2.1: {exc}") from None
-    if isinstance(parsed, dict):  # stix2 hands back unregistered types unvalidated
-        kinds = {e.get("extension_type") for e in (obj.get("extensions") or {}).values() if isinstance(e, dict)}
-        if not kinds & _EXTENSION_KINDS:
-            raise Rejected(f"unknown STIX type '{kind}' (a custom type needs a new-sdo/sco/sro extension)")
-    elif parsed.get("created") and parsed.get("modified") and parsed["modified"] < parsed["created"]:
-        raise Rejected("invalid STIX 2.1: modified is earlier than created")
-    try:
-        _version(obj)
-    except TimestampError as exc:
-        raise Rejected(str(exc)) from None
-    return stix_id, kind
 
 
 class LabelResolver:
@@ -158,7 +123,13 @@ def _portions(obj: dict[str, Any], resolver: LabelResolver) -> dict[str, Label]:
 
 
 def _served_body(obj: dict[str, Any], label: Label, resolver: LabelResolver) -> dict[str, Any]:
-    """The object as stored and served: its label (and TLP) first in object_marking_refs."""
+    """The object as stored and served: its label (and TLP) first in object_marking_refs.
+
+    Marking-definitions are served as published (TLP's are fixed OASIS objects); their label is
+    still bound in the store and decides who reads them.
+    """
+    if obj.get("type") == "marking-definition":
+        return obj
     refs = obj.get("object_marking_refs") or []
     others = [r for r in refs if r not in marking.TLP_BY_ID and resolver.find(r) is None]
     bound = [marking.marking_id(label)] + ([marking.TLP_IDS[label.tlp]] if label.tlp else [])
@@ -172,12 +143,15 @@ def judge(
     resolver = LabelResolver(cell, conn, envelope)
     accepted, failures = [], []
     limit = cell.settings.max_object_bytes
-    for obj in envelope:
+    checks = validation.check_all(envelope, limit)
+    for obj, check in zip(envelope, checks, strict=True):
         if isinstance(obj, dict) and obj.get("id") in resolver.in_envelope:
             continue  # an intelcell label's own definition: registered in the label dictionary
         guess_id = obj.get("id") if isinstance(obj, dict) and isinstance(obj.get("id"), str) else "(no id)"
         try:
-            stix_id, kind = _validate(obj, limit)
+            if isinstance(check, str):
+                raise Rejected(check)
+            stix_id, kind = check
             label = _bind_label(obj, collection, resolver)
             _authorise(label, user, collection, cell, "label")
             portions = _portions(obj, resolver)
@@ -188,7 +162,7 @@ def judge(
                     stix_id,
                     kind,
                     obj.get("spec_version", "2.1"),
-                    _version(obj),
+                    validation.version_of(obj),
                     _served_body(obj, label, resolver),
                     label,
                     portions,

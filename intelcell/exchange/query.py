@@ -11,7 +11,7 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Connection, and_, exists, or_, select
+from sqlalchemy import ColumnElement, Connection, and_, exists, func, or_, select
 from sqlalchemy.orm import aliased
 
 from intelcell.domain.stix_time import TimestampError, stored
@@ -137,6 +137,15 @@ def select_versions(
         query = query.where(objects.c.collection_id == collection_id)
     if filters.added_after:
         query = query.where(objects.c.date_added > filters.added_after)
+        if collection_id is not None:
+            # date_added grows with pk inside a collection (ingest guarantees it), so the first
+            # pk after the date, found through its index, bounds the scan from below.
+            first = conn.execute(
+                select(func.min(objects.c.pk)).where(
+                    objects.c.collection_id == collection_id, objects.c.date_added > filters.added_after
+                )
+            ).scalar()
+            query = query.where(objects.c.pk >= (first if first is not None else 2**62))
     if filters.ids:
         query = query.where(objects.c.stix_id.in_(filters.ids))
     if filters.types:

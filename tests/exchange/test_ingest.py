@@ -134,3 +134,10 @@ def test_every_write_is_one_audit_entry_naming_the_objects(taxii: Taxii) -> None
     assert entry.fields["operation"] == "object.add"
     assert entry.fields["object_ids"] == [o["id"] for o in objs]
     assert entry.fields["labels"] == ["NATO RESTRICTED // REL TO COALITION", "NATO SECRET"]
+
+
+def test_a_tlp_marking_definition_is_stored_and_served_as_oasis_published_it(taxii: Taxii) -> None:
+    green = marking.tlp_marking_definition("GREEN")
+    taxii.add([green])
+    served = taxii.get(f"/collections/{taxii.rw}/objects/{green['id']}/").json()["objects"][0]
+    assert served == green

@@ -51,6 +51,7 @@ def upgrade() -> None:
     )
     op.create_index("ix_objects_version", "objects", ["collection_id", "stix_id", "version"])
     op.create_index("ix_objects_collection_pk", "objects", ["collection_id", "pk"])
+    op.create_index("ix_objects_collection_added", "objects", ["collection_id", "date_added"])
     op.create_index("ix_objects_stix_id", "objects", ["stix_id"])
     op.create_table(
         "taxii_status",
