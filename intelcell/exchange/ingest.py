@@ -23,8 +23,9 @@ from intelcell.domain.stix_time import after, sequence, stored
 from intelcell.exchange import validation
 from intelcell.exchange.access import Access, access_for
 from intelcell.exchange.collections import Collection
+from intelcell.exchange.search import document_text
 from intelcell.exchange.status import new_status
-from intelcell.store import audit
+from intelcell.store import audit, fulltext
 from intelcell.store.audit import AuditEvent
 from intelcell.store.schema import objects
 from intelcell.store.users import User
@@ -201,6 +202,7 @@ def store(cell: Cell, user: User, collection: Collection, envelope: list[Any], p
         existing = _existing(conn, access, user.member, collection.id, accepted)
         rows: list[dict[str, Any]] = []
         released: list[str] = []
+        texts: list[str] = []
         for item in accepted:
             date_added = next(stamps)
             version = item.version or date_added
@@ -232,9 +234,11 @@ def store(cell: Cell, user: User, collection: Collection, envelope: list[Any], p
                 }
             )
             released.append(item.label.text())
+            texts.append(document_text(item.body, set(item.portions)))
             successes.append(Outcome(item.stix_id, version))
         if rows:
-            conn.execute(objects.insert(), rows)
+            pks = conn.execute(objects.insert().returning(objects.c.pk, sort_by_parameter_order=True), rows).scalars()
+            fulltext.index(conn, zip(pks, texts, strict=True))
             event = AuditEvent(
                 "write",
                 "object.add",

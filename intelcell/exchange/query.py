@@ -119,6 +119,7 @@ def select_versions(
     limit: int | None = None,
     collection_id: str | None = None,
     newest_first: bool = False,
+    extra: ColumnElement[bool] | None = None,
 ) -> tuple[list[Version], bool]:
     """Readable versions matching ``filters`` in the order they were added; and whether more follow."""
     query = select(
@@ -146,6 +147,8 @@ def select_versions(
                 )
             ).scalar()
             query = query.where(objects.c.pk >= (first if first is not None else 2**62))
+    if extra is not None:
+        query = query.where(extra)
     if filters.ids:
         query = query.where(objects.c.stix_id.in_(filters.ids))
     if filters.types:

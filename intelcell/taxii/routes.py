@@ -17,7 +17,7 @@ from intelcell.exchange import collections, cursors, ingest, status
 from intelcell.exchange.access import access_for, served
 from intelcell.exchange.collections import Collection
 from intelcell.exchange.query import FilterError, Filters, Version, parse_filters, select_versions
-from intelcell.store import audit
+from intelcell.store import audit, fulltext
 from intelcell.store.audit import AuditEvent
 from intelcell.store.schema import objects as objects_table
 from intelcell.store.users import User
@@ -302,6 +302,7 @@ def delete_object(api_root: str, collection_id: str, object_id: str, request: Re
         raise TaxiiError(403, "Forbidden", "only the originating member may delete an object's versions")
     now = cell.clock()
     with cell.db.write() as conn:
+        fulltext.unindex(conn, [r.pk for r in rows])
         conn.execute(delete(objects_table).where(objects_table.c.pk.in_([r.pk for r in rows])))
         labels = [(lab.text() if (lab := cell.labels.label(conn, r.label_id)) else "") for r in rows]
         audit.append(
