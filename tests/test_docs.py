@@ -22,14 +22,18 @@ def test_readme_configuration_table_is_generated_from_settings() -> None:
 
 def _cli_snippets() -> list[str]:
     blocks = re.findall(r"```sh\n(.*?)```", README, re.S)
-    lines = [line.split("#")[0].strip() for block in blocks for line in block.splitlines()]
+    lines = [line.split("#")[0].strip() for block in blocks for line in block.replace("\\\n", " ").splitlines()]
     return [re.sub(r"^\.venv/bin/", "", line) for line in lines if re.match(r"^(\.venv/bin/)?intelcell ", line)]
 
 
 @pytest.mark.parametrize("snippet", _cli_snippets())
 def test_every_cli_snippet_in_the_readme_names_a_real_command(snippet: str) -> None:
     words = [w for w in shlex.split(snippet)[1:] if not w.startswith(("-", "[")) and w.isidentifier()]
-    command = words[:2] if words and words[0] in {"token", "members", "communities", "audit"} else words[:1]
+    command = (
+        words[:2]
+        if words and words[0] in {"token", "members", "communities", "audit", "collection", "peer"}
+        else words[:1]
+    )
     result = CliRunner().invoke(cli, [*command, "--help"])
     assert result.exit_code == 0, f"{snippet}: {result.output}"
     for option in re.findall(r"(--[a-z-]+)", snippet):

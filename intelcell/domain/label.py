@@ -11,6 +11,7 @@ and ``render(parse(text))`` returns the canonical text for every valid input.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -101,8 +102,9 @@ class Label:
         }
 
 
+@functools.lru_cache(maxsize=4096)
 def render(label: Label) -> str:
-    """Render a label in canonical text form."""
+    """Render a label in canonical text form (cached: labels are immutable and few)."""
     parts = [f"{label.policy} {label.classification}"]
     if label.releasable_to:
         parts.append("REL TO " + ", ".join(sorted(label.releasable_to)))

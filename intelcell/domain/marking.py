@@ -8,6 +8,7 @@ use the fixed ids OASIS published in cti-stix-common-objects.
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Mapping
 from typing import Any
@@ -44,8 +45,9 @@ _SCHEMA = (
 )
 
 
+@functools.lru_cache(maxsize=4096)
 def marking_id(label: Label) -> str:
-    """The deterministic marking-definition id of a label."""
+    """The deterministic marking-definition id of a label (cached: labels are immutable)."""
     return f"marking-definition--{uuid.uuid5(LABEL_NAMESPACE, label.text())}"
 
 

@@ -99,11 +99,27 @@ def _bind_label(obj: dict[str, Any], collection: Collection, resolver: LabelReso
     return label
 
 
-def _authorise(label: Label, user: User, collection: Collection, cell: Cell, what: str) -> None:
-    if not can_read(user.viewer, label, user.member, cell.registry):
-        raise Rejected(f"{what} {label.text()} is above what the submitter may assign (clearance or caveats)")
-    if not collection.allows_release(label, cell):
-        raise Rejected(f"{what} {label.text()} releases beyond what this collection allows")
+class _Authoriser:
+    """Whether the submitter may assign a label in this collection, decided once per label."""
+
+    def __init__(self, user: User, collection: Collection, cell: Cell) -> None:
+        self.user, self.collection, self.cell = user, collection, cell
+        self.verdicts: dict[tuple[Label, str], str | None] = {}
+
+    def check(self, label: Label, what: str) -> None:
+        """Raise Rejected unless ``label`` may be assigned."""
+        key = (label, what)
+        if key not in self.verdicts:
+            self.verdicts[key] = self._reason(label, what)
+        if self.verdicts[key]:
+            raise Rejected(self.verdicts[key])
+
+    def _reason(self, label: Label, what: str) -> str | None:
+        if not can_read(self.user.viewer, label, self.user.member, self.cell.registry):
+            return f"{what} {label.text()} is above what the submitter may assign (clearance or caveats)"
+        if not self.collection.allows_release(label, self.cell):
+            return f"{what} {label.text()} releases beyond what this collection allows"
+        return None
 
 
 def _portions(obj: dict[str, Any], resolver: LabelResolver) -> dict[str, Label]:
@@ -142,6 +158,7 @@ def judge(
 ) -> tuple[list[Accepted], list[Outcome], dict[str, Label]]:
     """Validate every object of an envelope: those accepted, the failures, and label definitions carried."""
     resolver = LabelResolver(cell, conn, envelope)
+    authoriser = _Authoriser(user, collection, cell)
     accepted, failures = [], []
     limit = cell.settings.max_object_bytes
     checks = validation.check_all(envelope, limit)
@@ -154,10 +171,10 @@ def judge(
                 raise Rejected(check)
             stix_id, kind = check
             label = _bind_label(obj, collection, resolver)
-            _authorise(label, user, collection, cell, "label")
+            authoriser.check(label, "label")
             portions = _portions(obj, resolver)
             for portion in portions.values():
-                _authorise(portion, user, collection, cell, "portion label")
+                authoriser.check(portion, "portion label")
             accepted.append(
                 Accepted(
                     stix_id,
@@ -237,8 +254,16 @@ def store(cell: Cell, user: User, collection: Collection, envelope: list[Any], p
             texts.append(document_text(item.body, set(item.portions)))
             successes.append(Outcome(item.stix_id, version))
         if rows:
-            pks = conn.execute(objects.insert().returning(objects.c.pk, sort_by_parameter_order=True), rows).scalars()
-            fulltext.index(conn, zip(pks, texts, strict=True))
+            conn.execute(objects.insert(), rows)  # one executemany (RETURNING would cost a statement per row)
+            # date_added is unique within the collection, so it names the rows just inserted.
+            pk_of = dict(
+                conn.execute(
+                    select(objects.c.date_added, objects.c.pk).where(
+                        objects.c.collection_id == collection.id, objects.c.date_added >= rows[0]["date_added"]
+                    )
+                ).all()
+            )
+            fulltext.index(conn, ((pk_of[r["date_added"]], body) for r, body in zip(rows, texts, strict=True)))
             event = AuditEvent(
                 "write",
                 "object.add",
