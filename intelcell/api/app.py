@@ -8,7 +8,7 @@ from intelcell import __version__
 from intelcell.api import errors
 from intelcell.api.auth import BearerAuth
 from intelcell.api.limits import BodySizeLimit
-from intelcell.api.routes import audit, health, labels, me, members, objects, search
+from intelcell.api.routes import audit, health, labels, me, members, objects, rfis, search
 from intelcell.cell import Cell, open_cell
 from intelcell.clock import Clock, system_clock
 from intelcell.settings import Settings
@@ -31,7 +31,7 @@ def create_app(settings: Settings | None = None, clock: Clock = system_clock, ce
     app.state.cell = cell
     errors.install(app)
     taxii_media.install(app)
-    for module in (health, labels, members, me, objects, audit, search):
+    for module in (health, labels, members, me, objects, audit, search, rfis):
         app.include_router(module.router)
     app.include_router(taxii_routes.router)
     app.include_router(pages.router)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, or_, select, text
@@ -47,7 +47,9 @@ class Accepted:
     version: str | None  # stored form; None for objects without created/modified (use date_added)
     body: dict[str, Any]
     label: Label
-    portions: dict[str, Label] = field(default_factory=dict)
+    portions: dict[str, Label]
+    body_text: str  # as stored: sorted keys, so an exact duplicate is the same text in any member order
+    search_text: str
 
 
 @dataclass
@@ -153,42 +155,70 @@ def _served_body(obj: dict[str, Any], label: Label, resolver: LabelResolver) -> 
     return {**obj, "object_marking_refs": bound + others}
 
 
+@dataclass(frozen=True)
+class _Prepared:
+    """What binding the label produced for one object, before validation says it is valid STIX."""
+
+    label: Label
+    portions: dict[str, Label]
+    body: dict[str, Any]
+    body_text: str
+    search_text: str
+
+
+def _prepare(obj: Any, collection: Collection, resolver: LabelResolver, authoriser: _Authoriser) -> _Prepared | str:
+    """Bind and check the label of one object; the reason as text when it cannot be stored."""
+    if not isinstance(obj, dict):
+        return "not a JSON object"
+    try:
+        label = _bind_label(obj, collection, resolver)
+        authoriser.check(label, "label")
+        portions = _portions(obj, resolver)
+        for portion in portions.values():
+            authoriser.check(portion, "portion label")
+        body = _served_body(obj, label, resolver)
+        text = json.dumps(body, separators=(",", ":"), ensure_ascii=False, sort_keys=True)
+        return _Prepared(label, portions, body, text, document_text(body, set(portions)))
+    except Rejected as exc:
+        return str(exc)
+    except (TypeError, AttributeError, ValueError):
+        return "object has malformed marking properties"
+
+
 def judge(
     cell: Cell, conn: Connection, user: User, collection: Collection, envelope: list[Any]
 ) -> tuple[list[Accepted], list[Outcome], dict[str, Label]]:
-    """Validate every object of an envelope: those accepted, the failures, and label definitions carried."""
+    """Validate every object of an envelope: those accepted, the failures, and label definitions carried.
+
+    STIX validation runs in the worker pool while this thread binds labels, so the two overlap.
+    """
     resolver = LabelResolver(cell, conn, envelope)
     authoriser = _Authoriser(user, collection, cell)
     accepted, failures = [], []
-    limit = cell.settings.max_object_bytes
-    checks = validation.check_all(envelope, limit)
-    for obj, check in zip(envelope, checks, strict=True):
+    checks_of = validation.submit(envelope, cell.settings.max_object_bytes)
+    prepared = [_prepare(obj, collection, resolver, authoriser) for obj in envelope]
+    for obj, check, prep in zip(envelope, checks_of(), prepared, strict=True):
         if isinstance(obj, dict) and obj.get("id") in resolver.in_envelope:
             continue  # an intelcell label's own definition: registered in the label dictionary
-        guess_id = obj.get("id") if isinstance(obj, dict) and isinstance(obj.get("id"), str) else "(no id)"
-        try:
-            if isinstance(check, str):
-                raise Rejected(check)
-            stix_id, kind = check
-            label = _bind_label(obj, collection, resolver)
-            authoriser.check(label, "label")
-            portions = _portions(obj, resolver)
-            for portion in portions.values():
-                authoriser.check(portion, "portion label")
-            accepted.append(
-                Accepted(
-                    stix_id,
-                    kind,
-                    obj.get("spec_version", "2.1"),
-                    validation.version_of(obj),
-                    _served_body(obj, label, resolver),
-                    label,
-                    portions,
-                )
-            )
-        except Rejected as exc:
+        if isinstance(check, str) or isinstance(prep, str):
+            guess_id = str(obj["id"]) if isinstance(obj, dict) and isinstance(obj.get("id"), str) else "(no id)"
             version = obj.get("modified") or obj.get("created") if isinstance(obj, dict) else None
-            failures.append(Outcome(guess_id, version, str(exc)))
+            failures.append(Outcome(guess_id, version, check if isinstance(check, str) else str(prep)))
+            continue
+        stix_id, kind = check
+        accepted.append(
+            Accepted(
+                stix_id,
+                kind,
+                obj.get("spec_version", "2.1"),
+                validation.version_of(obj),
+                prep.body,
+                prep.label,
+                prep.portions,
+                prep.body_text,
+                prep.search_text,
+            )
+        )
     return accepted, failures, resolver.in_envelope
 
 
@@ -223,8 +253,7 @@ def store(cell: Cell, user: User, collection: Collection, envelope: list[Any], p
         for item in accepted:
             date_added = next(stamps)
             version = item.version or date_added
-            # Sorted keys: an exact duplicate is the same text whatever order its members came in.
-            body_text = json.dumps(item.body, separators=(",", ":"), ensure_ascii=False, sort_keys=True)
+            body_text = item.body_text
             key = (item.stix_id, version)
             known = existing.get(key, [])
             if any(body == body_text for body, _readable in known):
@@ -251,7 +280,7 @@ def store(cell: Cell, user: User, collection: Collection, envelope: list[Any], p
                 }
             )
             released.append(item.label.text())
-            texts.append(document_text(item.body, set(item.portions)))
+            texts.append(item.search_text)
             successes.append(Outcome(item.stix_id, version))
         if rows:
             conn.execute(objects.insert(), rows)  # one executemany (RETURNING would cost a statement per row)

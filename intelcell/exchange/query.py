@@ -159,6 +159,6 @@ def select_versions(
     query = query.order_by(objects.c.pk.desc() if newest_first else objects.c.pk)
     if limit is not None:
         query = query.limit(limit + 1)
-    found = [Version(*row) for row in conn.execute(query)]
+    found = [Version(**row._asdict()) for row in conn.execute(query)]
     more = limit is not None and len(found) > limit
     return found[:limit] if limit is not None else found, more

@@ -43,7 +43,7 @@ def _strings(value: Any, path: str, hidden: set[str]) -> Iterator[str]:
 
 def document_text(body: dict[str, Any], portion_selectors: set[str]) -> str:
     """The searchable text of an object: its string values, less references, ids and hidden portions."""
-    parts = []
+    parts: list[str] = []
     for key, value in body.items():
         if key in _NOT_TEXT or key.endswith(("_ref", "_refs")):
             continue

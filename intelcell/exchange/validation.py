@@ -11,7 +11,7 @@ import json
 import multiprocessing
 import os
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
@@ -81,14 +81,20 @@ def _workers() -> ProcessPoolExecutor | None:
         return _pool
 
 
-def check_all(objects: list[Any], max_bytes: int) -> list[Check]:
-    """Validate every object, in parallel for large envelopes; results in the objects' order."""
+def submit(objects: list[Any], max_bytes: int) -> Callable[[], list[Check]]:
+    """Start validating (in the worker pool for large envelopes); call the answer to wait for the
+    results, in the objects' order. The caller can do its own work on the objects meanwhile."""
     pool = _workers() if len(objects) >= PARALLEL_FROM else None
     if pool is None:
-        return _check_chunk(objects, max_bytes)
+        return lambda: _check_chunk(objects, max_bytes)
     size = max(64, len(objects) // (4 * (os.cpu_count() or 1)))
-    chunks = [objects[i : i + size] for i in range(0, len(objects), size)]
-    return [result for part in pool.map(_check_chunk, chunks, [max_bytes] * len(chunks)) for result in part]
+    futures = [pool.submit(_check_chunk, objects[i : i + size], max_bytes) for i in range(0, len(objects), size)]
+    return lambda: [result for future in futures for result in future.result()]
+
+
+def check_all(objects: list[Any], max_bytes: int) -> list[Check]:
+    """Validate every object, in parallel for large envelopes; results in the objects' order."""
+    return submit(objects, max_bytes)()
 
 
 def warm() -> None:

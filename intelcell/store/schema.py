@@ -157,3 +157,38 @@ peers = Table(
     Column("last_run", DateTime(timezone=True), nullable=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
 )
+
+rfis = Table(
+    "rfis",
+    metadata,
+    Column("pk", Integer, primary_key=True),  # the order RFIs were asked in
+    Column("id", String(36), nullable=False, unique=True),  # public id, a random UUID
+    Column("member", String(16), nullable=False),  # the asking member, originator of the RFI
+    Column("asked_by", Integer, ForeignKey("users.id"), nullable=False),
+    Column("question", Text, nullable=False),
+    Column("label_id", Integer, ForeignKey("labels.id"), nullable=False),
+    Column("addressees", Text, nullable=False),  # JSON list of member/community codes, expanded when read
+    Column("deadline", DateTime(timezone=True), nullable=False),
+    Column("priority", String(16), nullable=False),  # routine | priority | immediate | flash
+    # open | answered | closed: the lifecycle as stored. Readers are shown "answered" only when they
+    # see an answer (exchange/rfis.py), so an answer they may not read changes nothing they see.
+    Column("status", String(16), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("closed_at", DateTime(timezone=True), nullable=True),
+    Index("ix_rfis_member", "member"),
+)
+
+rfi_answers = Table(
+    "rfi_answers",
+    metadata,
+    Column("pk", Integer, primary_key=True),
+    Column("id", String(36), nullable=False, unique=True),
+    Column("rfi_id", String(36), ForeignKey("rfis.id"), nullable=False),
+    Column("member", String(16), nullable=False),  # the answering member, originator of the answer
+    Column("answered_by", Integer, ForeignKey("users.id"), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("object_ids", Text, nullable=False),  # JSON list of cited STIX ids
+    Column("label_id", Integer, ForeignKey("labels.id"), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Index("ix_rfi_answers_rfi", "rfi_id", "pk"),
+)

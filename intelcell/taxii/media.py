@@ -78,4 +78,4 @@ def install(app: FastAPI) -> None:
         if request.url.path.startswith("/taxii2") or previous is None:
             title = {404: "Not Found", 405: "Method Not Allowed"}.get(exc.status_code, "Error")
             return taxii_response(error_body(exc.status_code, title, str(exc.detail)), exc.status_code)
-        return await previous(request, exc)  # type: ignore[no-any-return]
+        return await previous(request, exc)  # type: ignore[no-any-return,misc]
