@@ -146,7 +146,9 @@ def select_versions(
                     objects.c.collection_id == collection_id, objects.c.date_added > filters.added_after
                 )
             ).scalar()
-            query = query.where(objects.c.pk >= (first if first is not None else 2**62))
+            if first is None:
+                return [], False  # nothing was added after that time
+            query = query.where(objects.c.pk >= first)
     if extra is not None:
         query = query.where(extra)
     if filters.ids:
