@@ -11,6 +11,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
 from sqlalchemy import Connection, or_, select, text
 
 from intelcell.cell import Cell
@@ -177,10 +178,12 @@ def _prepare(obj: Any, collection: Collection, resolver: LabelResolver, authoris
         for portion in portions.values():
             authoriser.check(portion, "portion label")
         body = _served_body(obj, label, resolver)
-        text = json.dumps(body, separators=(",", ":"), ensure_ascii=False, sort_keys=True)
+        text = orjson.dumps(body, option=orjson.OPT_SORT_KEYS).decode()
         return _Prepared(label, portions, body, text, document_text(body, set(portions)))
     except Rejected as exc:
         return str(exc)
+    except orjson.JSONEncodeError:
+        return "object holds a value JSON cannot carry (such as an integer beyond 64 bits)"
     except (TypeError, AttributeError, ValueError):
         return "object has malformed marking properties"
 

@@ -7,7 +7,6 @@ are plain tuples and strings.
 
 from __future__ import annotations
 
-import json
 import multiprocessing
 import os
 import threading
@@ -15,6 +14,7 @@ from collections.abc import Callable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
+import orjson
 import stix2
 import stix2.exceptions
 
@@ -40,7 +40,11 @@ def check(obj: Any, max_bytes: int) -> Check:
     stix_id, kind = obj.get("id"), obj.get("type")
     if not isinstance(stix_id, str) or not isinstance(kind, str):
         return "object needs string 'id' and 'type' properties"
-    if len(json.dumps(obj)) > max_bytes:
+    try:
+        size = len(orjson.dumps(obj))
+    except orjson.JSONEncodeError:
+        return "object holds a value JSON cannot carry (such as an integer beyond 64 bits)"
+    if size > max_bytes:
         return f"object is larger than the limit of {max_bytes} bytes"
     if obj.get("spec_version", "2.1") != "2.1" and kind != "marking-definition":
         return f"spec_version {obj.get('spec_version')!r} is not supported: STIX 2.1 only"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Annotated, Any
 
+import orjson
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from sqlalchemy import Connection, delete
@@ -246,8 +247,8 @@ async def add_objects(api_root: str, collection_id: str, request: Request, user:
     check_content_type(request)
     cell = cell_of(request)
     try:
-        envelope = json.loads(await request.body())
-    except (ValueError, UnicodeDecodeError):
+        envelope = orjson.loads(await request.body())
+    except (orjson.JSONDecodeError, UnicodeDecodeError):
         raise TaxiiError(400, "Bad Request", "request body is not valid JSON") from None
     if not isinstance(envelope, dict) or not isinstance(envelope.get("objects"), list):
         raise TaxiiError(422, "Unprocessable Entity", "the body must be a TAXII envelope with an 'objects' list")
