@@ -80,9 +80,9 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA busy_timeout=30000")
     # 64 MiB page cache: the uuid-keyed indexes outgrow SQLite's 2 MiB default within ~50k objects.
     cursor.execute("PRAGMA cache_size=-65536")
-    # Checkpoint the WAL every ~64 MiB rather than every 4 MiB: index pages rewritten by many
-    # envelopes in between are copied to the database once instead of once per checkpoint.
-    cursor.execute("PRAGMA wal_autocheckpoint=16384")
+    # Checkpoint the WAL every ~16 MiB rather than ~4 MiB: index pages rewritten by several
+    # envelopes in between are copied once. Larger intervals made rare reads wait on a long checkpoint.
+    cursor.execute("PRAGMA wal_autocheckpoint=4000")
     cursor.close()
 
 
