@@ -11,6 +11,7 @@ from fastapi.responses import Response
 from sqlalchemy import Connection, delete
 from starlette.concurrency import run_in_threadpool
 
+from intelcell.api.auditing import record_read
 from intelcell.api.auth import cell_of, current_user
 from intelcell.cell import Cell
 from intelcell.domain.stix_time import shown
@@ -210,17 +211,9 @@ def _404_unless_readable(page: _Page, object_id: str, collection: Collection, co
 
 
 def _audit_release(cell: Cell, user: User, request: Request, rows: list[Version], op: str) -> None:
-    if not rows:
-        return
-    labels = []
     with cell.db.read() as conn:
-        for row in rows:
-            label = cell.labels.label(conn, row.label_id)
-            labels.append(label.text() if label else "")
-    event = AuditEvent(
-        "read", op, f"{request.method} {request.url.path}", user.member, user.name, [r.stix_id for r in rows], labels
-    )
-    audit.record(cell.db, event, cell.clock())
+        labels = [(lab.text() if (lab := cell.labels.label(conn, r.label_id)) else "") for r in rows]
+    record_read(request, user, op, [r.stix_id for r in rows], labels)
 
 
 def _envelope_bytes(head: dict[str, Any], bodies: list[str]) -> bytes:

@@ -6,12 +6,11 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 
+from intelcell.api.auditing import record_read
 from intelcell.api.auth import cell_of, current_user
 from intelcell.api.errors import ApiError
 from intelcell.exchange import reading
 from intelcell.exchange.reading import Shown
-from intelcell.store import audit
-from intelcell.store.audit import AuditEvent
 from intelcell.store.users import User
 
 router = APIRouter(prefix="/api/v1/objects", tags=["objects"])
@@ -20,19 +19,7 @@ Authenticated = Annotated[User, Depends(current_user)]
 
 def record_release(request: Request, user: User, shown: list[Shown], operation: str) -> None:
     """Audit a read that released objects (nothing is recorded when nothing was released)."""
-    if not shown:
-        return
-    cell = cell_of(request)
-    event = AuditEvent(
-        "read",
-        operation,
-        f"{request.method} {request.url.path}",
-        user.member,
-        user.name,
-        [s.version.stix_id for s in shown],
-        [s.label for s in shown],
-    )
-    audit.record(cell.db, event, cell.clock())
+    record_read(request, user, operation, [s.version.stix_id for s in shown], [s.label for s in shown])
 
 
 @router.get("")

@@ -7,12 +7,11 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
+from intelcell.api.auditing import record_read
 from intelcell.api.auth import cell_of, current_user
 from intelcell.api.errors import ApiError
 from intelcell.exchange import rfis
 from intelcell.exchange.rfis import Rfi, RfiError
-from intelcell.store import audit
-from intelcell.store.audit import AuditEvent
 from intelcell.store.users import User
 
 router = APIRouter(prefix="/api/v1/rfis", tags=["rfis"])
@@ -54,15 +53,6 @@ def _refused(exc: RfiError) -> ApiError:
     return ApiError(_STATUS[exc.kind], exc.kind, exc.reason)
 
 
-def _record_read(request: Request, user: User, operation: str, ids: list[str], labels: list[str]) -> None:
-    """Audit a read that released RFIs or answers (nothing is recorded when nothing was released)."""
-    if not ids:
-        return
-    cell = cell_of(request)
-    event = AuditEvent("read", operation, f"{request.method} {request.url.path}", user.member, user.name, ids, labels)
-    audit.record(cell.db, event, cell.clock())
-
-
 @router.post("", status_code=201)
 def ask(body: AskRequest, request: Request, user: Authenticated) -> dict[str, Any]:
     """Ask a question; 422 with the reason for an invalid or unassignable label, addressee or deadline."""
@@ -94,7 +84,7 @@ def list_rfis(
     cell = cell_of(request)
     with cell.db.read() as conn:
         found: list[Rfi] = rfis.listing(cell, conn, user, status=status, mine=mine, limit=limit)
-    _record_read(request, user, "rfi.list", [r.id for r in found], [r.label for r in found])
+    record_read(request, user, "rfi.list", [r.id for r in found], [r.label for r in found])
     return {"rfis": [r.to_json() for r in found]}
 
 
@@ -107,7 +97,7 @@ def get_rfi(rfi_id: str, request: Request, user: Authenticated) -> dict[str, Any
     if rfi is None:
         raise _refused(rfis.not_found(rfi_id))
     ids = [rfi.id, *(a.id for a in rfi.answers)]
-    _record_read(request, user, "rfi.read", ids, [rfi.label, *(a.label for a in rfi.answers)])
+    record_read(request, user, "rfi.read", ids, [rfi.label, *(a.label for a in rfi.answers)])
     return rfi.to_json(with_answers=True)
 
 
