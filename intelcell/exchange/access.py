@@ -7,12 +7,14 @@ an ``Access`` from ``access_for`` and passes it to the query, and serves bodies 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, and_, false, or_
 
 from intelcell.cell import Cell
+from intelcell.domain.label import Label
 from intelcell.domain.policy import Viewer, can_read
 from intelcell.domain.portion import redact
 from intelcell.exchange import collections
@@ -53,22 +55,43 @@ def access_for(cell: Cell, conn: Connection, user: User, collection_id: str | No
     return Access(tuple(readable_collections), cell.labels.readable(conn, user.viewer, cell.registry), user.member)
 
 
-def served(cell: Cell, conn: Connection, version: Any, viewer: Viewer) -> str:
-    """The JSON text of a version as ``viewer`` may see it: portions they may not read removed."""
+def served(
+    cell: Cell, conn: Connection, version: Any, viewer: Viewer, passes: Callable[[Label], bool] | None = None
+) -> str:
+    """The JSON text of a version as ``viewer`` may see it: portions they may not read removed.
+
+    ``passes`` is a further test a portion's label must pass (federation push: may it be
+    disseminated). A hidden list element hides its whole list, so no remaining selector is shifted
+    onto the wrong element and no gap betrays that something was there.
+    """
     if not version.portions:
         return version.body
-    portions = {}
+    hidden = set()
     for selector, label_id in json.loads(version.portions).items():
         label = cell.labels.label(conn, label_id)
-        if label is None or not can_read(viewer, label, version.originator, cell.registry):
-            portions[selector] = label
-    if not portions:
+        if (
+            label is None
+            or not can_read(viewer, label, version.originator, cell.registry)
+            or (passes is not None and not passes(label))
+        ):
+            hidden.add(selector)
+    if not hidden:
         return version.body
-    body = redact(json.loads(version.body), dict.fromkeys(portions), lambda _label: False)  # type: ignore[arg-type]
-    hidden_refs = set(portions)
-    granular = [g for g in body.get("granular_markings", []) if not set(g.get("selectors", [])) & hidden_refs]
+    roots = {selector.split(".[", 1)[0] for selector in hidden}
+    body = redact(json.loads(version.body), dict.fromkeys(roots), lambda _label: False)  # type: ignore[arg-type]
+    granular = [
+        g
+        for g in body.get("granular_markings", [])
+        if not any(s == root or s.startswith(root + ".") for s in g.get("selectors", []) for root in roots)
+    ]
     if granular:
         body["granular_markings"] = granular
     else:
         body.pop("granular_markings", None)
     return json.dumps(body, separators=(",", ":"), ensure_ascii=False)
+
+
+def portion_labels(cell: Cell, conn: Connection, version: Any) -> list[Label]:
+    """The labels of a version's portions."""
+    ids = json.loads(version.portions).values() if version.portions else []
+    return [label for label_id in ids if (label := cell.labels.label(conn, label_id)) is not None]

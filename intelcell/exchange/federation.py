@@ -18,9 +18,11 @@ import httpx
 
 from intelcell.cell import Cell
 from intelcell.domain import marking
-from intelcell.domain.policy import may_disseminate
+from intelcell.domain.label import Label
+from intelcell.domain.policy import Viewer, may_disseminate
+from intelcell.domain.stix_time import after, stored
 from intelcell.exchange import collections, ingest, peers
-from intelcell.exchange.access import access_for, served
+from intelcell.exchange.access import access_for, portion_labels, served
 from intelcell.exchange.peers import Peer
 from intelcell.exchange.query import Filters, select_versions
 
@@ -49,15 +51,24 @@ class Remote:
         self.url, self.client = peer.url, client
         self.headers = {"Authorization": f"Bearer {peer.token}", "Accept": TAXII}
 
-    def objects_after(self, added_after: str | None, limit: int) -> tuple[list[dict[str, Any]], bool, str | None]:
-        """One page of objects added after ``added_after``: objects, more, and the page's last date."""
+    def objects_after(
+        self, added_after: str | None, limit: int, cursor: str | None = None
+    ) -> tuple[list[dict[str, Any]], str | None, str | None]:
+        """One page of objects added after ``added_after``: objects, the ``next`` cursor (None at the
+        end) and the page's last date_added."""
         params = {"limit": str(limit), **({"added_after": added_after} if added_after else {})}
+        if cursor:
+            params["next"] = cursor
         response = self.client.get(f"{self.url}objects/", params=params, headers=self.headers)
         if response.status_code != 200:
             raise RemoteError(f"GET objects answered {response.status_code}: {response.text[:200]}")
         body = response.json()
         objects = body.get("objects", [])
-        return objects, bool(body.get("more")), response.headers.get("X-TAXII-Date-Added-Last") if objects else None
+        more = bool(body.get("more"))
+        if more and not body.get("next"):
+            raise RemoteError("the remote said more without a next cursor")
+        last = response.headers.get("X-TAXII-Date-Added-Last") if objects else None
+        return objects, body.get("next") if more else None, last
 
     def add(self, objects: list[dict[str, Any]]) -> dict[str, Any]:
         """POST an envelope; the status resource."""
@@ -99,9 +110,13 @@ def pull(
         user = peers.user_of(conn, peer)
     assert collection is not None
     bookmark = peer.bookmark
+    # Resume one microsecond early: objects share their envelope's date_added, so the envelope the
+    # last run stopped inside is fetched again; what is already here counts as already present.
+    since = after(stored(bookmark), -1) if bookmark else None
+    cursor: str | None = None
     while True:
         try:
-            objects, more, last = remote.objects_after(bookmark, page_size)
+            objects, cursor, last = remote.objects_after(since, page_size, cursor)
             envelope = _label_definitions(cell, remote, objects) + objects
         except (httpx.HTTPError, RemoteError, ValueError) as exc:
             report.error = f"{type(exc).__name__}: {exc}"
@@ -109,7 +124,7 @@ def pull(
             return report
         if objects:
             status = ingest.store(cell, user, collection, envelope, f"federation pull {peer.name}")
-            report.stored += status["success_count"] - (len(envelope) - len(objects))
+            report.stored += sum(1 for s in status.get("successes", []) if "message" not in s)
             report.failed += status["failure_count"]
             report.failures += status.get("failures", [])
             bookmark = last or bookmark
@@ -124,8 +139,13 @@ def pull(
         )
         if after_page:
             after_page(report.pages)
-        if not more or not objects:
+        if cursor is None or not objects:
             return report
+
+
+def _may_share(viewer: Viewer, originator: str) -> Callable[[Label], bool]:
+    """Whether a label lets ``viewer`` pass an object of ``originator`` on (ORCON: only its originator)."""
+    return lambda label: may_disseminate(viewer, label, originator)
 
 
 def push(cell: Cell, peer: Peer, client: httpx.Client, batch: int = 500) -> RunReport:
@@ -141,10 +161,13 @@ def push(cell: Cell, peer: Peer, client: httpx.Client, batch: int = 500) -> RunR
             )
             labels = {r.pk: cell.labels.label(conn, r.label_id) for r in rows}
             shareable = [r for r in rows if (lab := labels[r.pk]) and may_disseminate(user.viewer, lab, r.originator)]
-            bodies = [served(cell, conn, r, user.viewer) for r in shareable]
-        definitions = {
-            marking.marking_id(lab): marking.marking_definition(lab) for r in shareable if (lab := labels[r.pk])
-        }
+            # Portions too: ORCON applies to a portion's label as to the object's.
+            bodies = [served(cell, conn, r, user.viewer, _may_share(user.viewer, r.originator)) for r in shareable]
+            used = [lab for r in shareable if (lab := labels[r.pk])]
+            used += [lab for r in shareable for lab in portion_labels(cell, conn, r)]
+        # Every label the envelope names travels with it, portions' included: a peer that does not
+        # know a portion's label must not mistake the portion for unlabelled text.
+        definitions = {marking.marking_id(lab): marking.marking_definition(lab) for lab in used}
         if shareable:
             try:
                 status = remote.add(list(definitions.values()) + [json.loads(b) for b in bodies])
@@ -152,7 +175,7 @@ def push(cell: Cell, peer: Peer, client: httpx.Client, batch: int = 500) -> RunR
                 report.error = f"{type(exc).__name__}: {exc}"
                 peers.save_progress(cell, peer, str(after), report.error, cell.clock(), {"pages": report.pages})
                 return report
-            report.stored += status["success_count"] - len(definitions)
+            report.stored += sum(1 for s in status.get("successes", []) if "message" not in s)
             report.failed += status["failure_count"]
             report.failures += status.get("failures", [])
         if rows:

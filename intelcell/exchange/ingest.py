@@ -18,9 +18,9 @@ from intelcell.cell import Cell
 from intelcell.clock import iso
 from intelcell.domain import marking
 from intelcell.domain.label import Label, LabelError
-from intelcell.domain.policy import can_read
+from intelcell.domain.policy import Viewer, can_read
 from intelcell.domain.portion import SelectorError, check_selector
-from intelcell.domain.stix_time import after, sequence, stored
+from intelcell.domain.stix_time import after, stored
 from intelcell.exchange import validation
 from intelcell.exchange.access import Access, access_for
 from intelcell.exchange.collections import Collection
@@ -62,27 +62,60 @@ class Outcome:
     message: str | None = None
 
 
-class LabelResolver:
-    """Finds the intelcell labels an envelope's objects refer to."""
+#: TLP 1.0 marking-definitions predefined by STIX 2.1 (white, green, amber, red): known, not ours.
+TLP1_IDS = frozenset(
+    {
+        "marking-definition--613f2e26-407d-48c7-9eca-b8e91df99dc9",
+        "marking-definition--34098fce-860f-48ae-8e50-ebd3cc5e41da",
+        "marking-definition--f88d31f6-486f-44da-b317-01333bde0b82",
+        "marking-definition--5e57c739-391a-4eb3-b6be-7d15ca92d5ed",
+    }
+)
 
-    def __init__(self, cell: Cell, conn: Connection, envelope: list[Any]) -> None:
-        self.cell, self.conn = cell, conn
+
+class LabelResolver:
+    """Finds the intelcell labels an envelope's objects refer to, without becoming an oracle.
+
+    A label id resolves from the envelope's own marking-definitions, or from the label dictionary
+    when the label releases to the submitter's member: whether some other label is in use here is
+    not the submitter's to learn, so such a label must travel with its definition. A reference
+    that resolves to nothing known is refused rather than mistaken for a foreign marking, which
+    would store the object under the (weaker) collection default.
+    """
+
+    def __init__(self, cell: Cell, conn: Connection, envelope: list[Any], viewer: Viewer) -> None:
+        self.cell, self.conn, self.viewer = cell, conn, viewer
         self.in_envelope: dict[str, Label] = {}
+        self.foreign: set[str] = set(marking.TLP_BY_ID) | TLP1_IDS
         for obj in envelope:
-            if isinstance(obj, dict) and obj.get("type") == "marking-definition":
+            if isinstance(obj, dict) and obj.get("type") == "marking-definition" and isinstance(obj.get("id"), str):
                 try:
                     self.in_envelope[obj["id"]] = marking.label_from_marking(obj, cell.vocabulary)
-                except (LabelError, KeyError):
-                    continue  # not one of ours: stored like any other marking-definition
+                except LabelError:
+                    self.foreign.add(obj["id"])  # not one of ours: stored like any other marking-definition
 
     def find(self, marking_id: str) -> Label | None:
         """The intelcell label with this marking id, or None for other markings."""
-        return self.in_envelope.get(marking_id) or self.cell.labels.by_marking_id(self.conn, marking_id)
+        label = self.in_envelope.get(marking_id)
+        if label is not None:
+            return label
+        known = self.cell.labels.by_marking_id(self.conn, marking_id)
+        return known if known is not None and can_read(self.viewer, known, "\0", self.cell.registry) else None
+
+    def require(self, marking_id: Any) -> Label | None:
+        """The label of a reference, None for a known foreign marking; Rejected for anything else."""
+        if isinstance(marking_id, str):
+            label = self.find(marking_id)
+            if label is not None:
+                return label
+            if marking_id in self.foreign:
+                return None
+        raise Rejected(f"unknown marking-definition '{marking_id}': include its definition in the envelope")
 
 
 def _bind_label(obj: dict[str, Any], collection: Collection, resolver: LabelResolver) -> Label:
     refs = obj.get("object_marking_refs") or []
-    found = [label for ref in refs if (label := resolver.find(ref)) is not None]
+    found = [label for ref in refs if (label := resolver.require(ref)) is not None]
     if len(found) > 1:
         raise Rejected("object carries more than one intelcell label in object_marking_refs")
     label = found[0] if found else collection.default_label
@@ -128,7 +161,9 @@ class _Authoriser:
 def _portions(obj: dict[str, Any], resolver: LabelResolver) -> dict[str, Label]:
     portions: dict[str, Label] = {}
     for granular in obj.get("granular_markings") or []:
-        label = resolver.find(granular.get("marking_ref", "")) if isinstance(granular, dict) else None
+        if not isinstance(granular, dict):
+            raise Rejected("granular_markings entries must be objects")
+        label = resolver.require(granular.get("marking_ref"))
         if label is None:
             continue
         for selector in granular.get("selectors") or []:
@@ -195,7 +230,7 @@ def judge(
 
     STIX validation runs in the worker pool while this thread binds labels, so the two overlap.
     """
-    resolver = LabelResolver(cell, conn, envelope)
+    resolver = LabelResolver(cell, conn, envelope, user.viewer)
     authoriser = _Authoriser(user, collection, cell)
     accepted, failures = [], []
     checks_of = validation.submit(envelope, cell.settings.max_object_bytes)
@@ -247,14 +282,13 @@ def store(cell: Cell, user: User, collection: Collection, envelope: list[Any], p
     successes = [Outcome(mid, None, "label definition registered") for mid in definitions]
     with cell.db.write() as conn:
         _serialise_writes(conn, collection.id)
-        stamps = sequence(_first_date_added(conn, collection.id, stored(iso(now))))
+        date_added = _date_added(conn, collection.id, stored(iso(now)))
         access = access_for(cell, conn, user, collection.id)
         existing = _existing(conn, access, user.member, collection.id, accepted)
         rows: list[dict[str, Any]] = []
         released: list[str] = []
         texts: list[str] = []
         for item in accepted:
-            date_added = next(stamps)
             version = item.version or date_added
             body_text = item.body_text
             key = (item.stix_id, version)
@@ -287,15 +321,13 @@ def store(cell: Cell, user: User, collection: Collection, envelope: list[Any], p
             successes.append(Outcome(item.stix_id, version))
         if rows:
             conn.execute(objects.insert(), rows)  # one executemany (RETURNING would cost a statement per row)
-            # date_added is unique within the collection, so it names the rows just inserted.
-            pk_of = dict(
-                conn.execute(
-                    select(objects.c.date_added, objects.c.pk).where(
-                        objects.c.collection_id == collection.id, objects.c.date_added >= rows[0]["date_added"]
-                    )
-                ).all()
-            )
-            fulltext.index(conn, ((pk_of[r["date_added"]], body) for r, body in zip(rows, texts, strict=True)))
+            # This envelope's date_added belongs to no earlier write: its rows, in insertion order.
+            pks = conn.execute(
+                select(objects.c.pk)
+                .where(objects.c.collection_id == collection.id, objects.c.date_added == date_added)
+                .order_by(objects.c.pk)
+            ).scalars()
+            fulltext.index(conn, zip(pks, texts, strict=True))
             event = AuditEvent(
                 "write",
                 "object.add",
@@ -311,9 +343,14 @@ def store(cell: Cell, user: User, collection: Collection, envelope: list[Any], p
     return status
 
 
-def _first_date_added(conn: Connection, collection_id: str, now: str) -> str:
-    """A date_added later than every stored one: each object gets its own, so a client paging with
-    ``added_after`` at a page's last date never skips the rest of a batch."""
+def _date_added(conn: Connection, collection_id: str, now: str) -> str:
+    """This envelope's date_added: later than every stored one, and shared by all its objects.
+
+    One value per envelope, not one per object: consecutive per-object stamps would let a reader
+    count the hidden objects between two they may see. A client resuming with ``added_after`` may
+    therefore receive the last envelope again (federation pulls resume one microsecond early and
+    find duplicates already present); within a run, paging uses ``next``, which is exact.
+    """
     last = conn.execute(
         select(objects.c.date_added)
         .where(objects.c.collection_id == collection_id)

@@ -14,7 +14,7 @@ def label_of(taxii: Taxii, stix_id: str) -> str:
 
 
 def post(taxii: Taxii, obj: dict, token: str | None = None) -> dict:  # type: ignore[type-arg]
-    response = taxii.post(f"/collections/{taxii.rw}/objects/", [obj], token)
+    response = taxii.post(f"/collections/{taxii.rw}/objects/", [obj], token, define=True)
     assert response.status_code == 202, response.text
     return response.json()  # type: ignore[no-any-return]
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
@@ -28,6 +28,7 @@ class Taxii:
     read_only: str  # readers COALITION, writers FRA
     write_only: str  # readers FRA, writers COALITION
     closed: str  # readers and writers FRA
+    definitions: dict[str, dict[str, Any]] = field(default_factory=dict)  # label marking-definitions made by labelled()
 
     def headers(self, token: str | None = None, **extra: str) -> dict[str, str]:
         """Authorization and Accept headers (and any extra)."""
@@ -37,17 +38,26 @@ class Taxii:
         """GET a path under the API root."""
         return self.client.get(f"{ROOT}{path}", headers=self.headers(token), params=params)
 
-    def post(self, path: str, objects: list[dict[str, Any]], token: str | None = None) -> Any:
-        """POST an envelope to a path under the API root."""
+    def post(self, path: str, objects: list[dict[str, Any]], token: str | None = None, define: bool = False) -> Any:
+        """POST an envelope to a path under the API root; ``define`` prepends the definitions of the
+        labels the objects name (needed for labels that do not release to the submitter's member)."""
+        if define:
+            named = {ref for o in objects for ref in o.get("object_marking_refs") or []}
+            named |= {g["marking_ref"] for o in objects for g in o.get("granular_markings") or []}
+            objects = [self.definitions[ref] for ref in sorted(named) if ref in self.definitions] + objects
         return self.client.post(
             f"{ROOT}{path}", json={"objects": objects}, headers=self.headers(token, **{"Content-Type": TAXII})
         )
 
     def add(
-        self, objects: list[dict[str, Any]], collection: str | None = None, token: str | None = None
+        self,
+        objects: list[dict[str, Any]],
+        collection: str | None = None,
+        token: str | None = None,
+        define: bool = False,
     ) -> dict[str, Any]:
         """Add objects and assert every one succeeded; return the status resource."""
-        response = self.post(f"/collections/{collection or self.rw}/objects/", objects, token)
+        response = self.post(f"/collections/{collection or self.rw}/objects/", objects, token, define)
         assert response.status_code == 202, response.text
         status = response.json()
         assert status["failure_count"] == 0, status
@@ -59,6 +69,7 @@ class Taxii:
 
         label = parse(text, self.cell.vocabulary)
         self.cell.labels.ensure(self.cell.db, [label])
+        self.definitions[marking.marking_id(label)] = marking.marking_definition(label)
         return {**obj, "object_marking_refs": [marking.marking_id(label)]}
 
 

@@ -35,7 +35,7 @@ def world(taxii: Taxii, clock: FakeClock, make_user):  # type: ignore[no-untyped
     readable, hidden = [], []
     for text, expected in sorted(LABELS, key=lambda item: not item[1]):
         obj = taxii.labelled(sdo(name=f"about {text}"), text)
-        taxii.add([obj])
+        taxii.add([obj], define=True)
         clock.advance(seconds=1)
         label = parse(text, taxii.cell.vocabulary)
         assert can_read(user.viewer, label, "USA", taxii.cell.registry) is expected
@@ -109,9 +109,9 @@ def test_only_readable_versions_are_listed(taxii: Taxii, clock: FakeClock, world
     tur, _readable, _hidden = world
     first = taxii.labelled(sdo(name="v1"), "NATO SECRET")
     second = taxii.labelled({**first, "modified": "2026-11-21T09:00:00.000Z", "name": "v2"}, "NATO COSMIC TOP SECRET")
-    taxii.add([first])
+    taxii.add([first], define=True)
     clock.advance(seconds=1)
-    taxii.add([second])
+    taxii.add([second], define=True)
     versions = taxii.get(f"/collections/{taxii.rw}/objects/{first['id']}/versions/", tur).json()["versions"]
     assert versions == ["2026-11-20T09:00:00.000Z"]
     latest = taxii.get(f"/collections/{taxii.rw}/objects/{first['id']}/", tur).json()["objects"]

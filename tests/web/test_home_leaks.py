@@ -15,7 +15,7 @@ LABELLED = {
 
 
 def test_home_page_shows_only_what_the_user_may_read(taxii: Taxii, make_user) -> None:  # type: ignore[no-untyped-def]
-    taxii.add([taxii.labelled(sdo(name=name), label) for name, label in LABELLED.items()])
+    taxii.add([taxii.labelled(sdo(name=name), label) for name, label in LABELLED.items()], define=True)
     _u, token = make_user("TUR", "NATO SECRET", name="tur.web")
     page = sign_in(taxii.client, token)
     html = taxii.client.get("/").text if page.status_code == 303 else page.text

@@ -51,11 +51,14 @@ def extension_definition(_user: Annotated[User, Depends(current_user)]) -> list[
 def label_marking(marking_id: str, request: Request, user: Annotated[User, Depends(current_user)]) -> dict[str, Any]:
     """The marking-definition of a label in use here, so peers can learn labels by id; 404 otherwise.
 
-    Answered only for labels the caller's clearance and caveats reach; any other id is unknown.
+    Answered only for labels that release to the caller's member at their clearance and caveats;
+    any other id is unknown.
     """
     cell = cell_of(request)
     with cell.db.read() as conn:
         label = cell.labels.by_marking_id(conn, marking_id)
-    if label is None or not can_read(user.viewer, label, user.member, cell.registry):
+    # Released to the caller as a stranger (not as originator): a label the caller's member is
+    # not released to is not confirmed to exist, even if the caller's clearance would reach it.
+    if label is None or not can_read(user.viewer, label, "\0", cell.registry):
         raise ApiError(404, "not_found", f"no label marking '{marking_id}'")
     return marking.marking_definition(label)
