@@ -85,6 +85,7 @@ class LabelResolver:
 
     def __init__(self, cell: Cell, conn: Connection, envelope: list[Any], viewer: Viewer) -> None:
         self.cell, self.conn, self.viewer = cell, conn, viewer
+        self._found: dict[str, Label | None] = {}
         self.in_envelope: dict[str, Label] = {}
         self.foreign: set[str] = set(marking.TLP_BY_ID) | TLP1_IDS
         for obj in envelope:
@@ -96,11 +97,13 @@ class LabelResolver:
 
     def find(self, marking_id: str) -> Label | None:
         """The intelcell label with this marking id, or None for other markings."""
-        label = self.in_envelope.get(marking_id)
-        if label is not None:
-            return label
-        known = self.cell.labels.by_marking_id(self.conn, marking_id)
-        return known if known is not None and can_read(self.viewer, known, "\0", self.cell.registry) else None
+        if marking_id not in self._found:
+            label = self.in_envelope.get(marking_id)
+            if label is None:
+                known = self.cell.labels.by_marking_id(self.conn, marking_id)
+                label = known if known is not None and can_read(self.viewer, known, "\0", self.cell.registry) else None
+            self._found[marking_id] = label
+        return self._found[marking_id]
 
     def require(self, marking_id: Any) -> Label | None:
         """The label of a reference, None for a known foreign marking; Rejected for anything else."""
