@@ -33,3 +33,39 @@ def stored_objects(cell):  # type: ignore[no-untyped-def]
     )
     with cell.db.read() as conn:
         return [(r.stix_id, r.text, r.originator, json.loads(r.body)) for r in conn.execute(query)]
+
+
+def coalition_collection(cell, title: str = "shared", alias: str | None = None):  # type: ignore[no-untyped-def]
+    """Builder: a collection COALITION reads and writes, default label NATO RESTRICTED // REL TO COALITION."""
+    from intelcell.domain.label import parse
+    from intelcell.exchange import collections
+
+    return collections.create(
+        cell,
+        title=title,
+        description="",
+        alias=alias,
+        readers=["COALITION"],
+        writers=["COALITION"],
+        default_label=parse("NATO RESTRICTED // REL TO COALITION", cell.vocabulary),
+        release_limit=["COALITION"],
+        audit_path="test",
+    )
+
+
+def user(cell, member: str, name: str, clearance: str = "NATO SECRET", caveats: tuple[str, ...] = ()):  # type: ignore[no-untyped-def]
+    """Builder: a stored user (no token)."""
+    from intelcell.domain.policy import parse_clearance
+    from intelcell.store import users
+
+    with cell.db.write() as conn:
+        made, _ = users.upsert(
+            conn,
+            member=member,
+            name=name,
+            clearance=parse_clearance(clearance, frozenset(caveats)),
+            role="analyst",
+            is_demo=False,
+            now=cell.clock(),
+        )
+    return made

@@ -20,10 +20,9 @@ from intelcell.domain import marking
 from intelcell.domain.label import parse
 from intelcell.domain.policy import parse_clearance
 from intelcell.domain.portion import SelectorError, check_selector
-from intelcell.exchange import collections, federation, ingest, peers, reading
+from intelcell.exchange import federation, ingest, peers, reading
 from intelcell.settings import Settings
-from intelcell.store import users
-from tests.helpers import bearer
+from tests.helpers import bearer, coalition_collection, user
 from tests.taxii.conftest import (
     Taxii,
     sdo,
@@ -213,37 +212,9 @@ def test_pushed_portion_labels_survive_on_the_peer(taxii: Taxii, tmp_path: Path)
     # The peer: another intelcell, which has never seen the portion's label.
     remote = open_cell(Settings.from_env(environ={}, database_url=f"sqlite:///{tmp_path}/peer.db"))
     try:
-        shared = collections.create(
-            remote,
-            title="from the cell",
-            description="",
-            alias=None,
-            readers=["COALITION"],
-            writers=["COALITION"],
-            default_label=parse("NATO RESTRICTED // REL TO COALITION", remote.vocabulary),
-            release_limit=["COALITION"],
-            audit_path="test",
-        )
-        now = remote.clock()
-        with remote.db.write() as conn:
-            peer_user, _ = users.upsert(
-                conn,
-                member="NATO",
-                name="nato.cell",
-                clearance=parse_clearance("NATO SECRET"),
-                role="analyst",
-                is_demo=False,
-                now=now,
-            )
-            irq, _ = users.upsert(
-                conn,
-                member="IRQ",
-                name="irq.reader",
-                clearance=parse_clearance("NATO SECRET"),
-                role="analyst",
-                is_demo=False,
-                now=now,
-            )
+        shared = coalition_collection(remote, "from the cell")
+        peer_user = user(remote, "NATO", "nato.cell")
+        irq = user(remote, "IRQ", "irq.reader")
         status = ingest.store(remote, peer_user, shared, envelope, "federation push")
         assert status["failure_count"] == 0, status
         with remote.db.read() as conn:

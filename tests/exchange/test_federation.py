@@ -22,8 +22,8 @@ from intelcell.domain.label import parse
 from intelcell.domain.policy import parse_clearance
 from intelcell.exchange import collections, federation, ingest, peers
 from intelcell.settings import Settings
-from intelcell.store import tokens, users
-from tests.helpers import stored_objects
+from intelcell.store import tokens
+from tests.helpers import coalition_collection, stored_objects, user
 from tests.taxii.conftest import sdo
 
 LABELS = ["NATO SECRET // REL TO COALITION", "NATO CONFIDENTIAL", "FRA SECRET // REL TO DEU", "NATO SECRET // ORCON"]
@@ -72,37 +72,11 @@ def free_port() -> int:
 def remote(tmp_path: Path) -> Iterator[RemoteCell]:
     """France's national intelcell (always SQLite: it is another server) with 23 labelled objects."""
     cell = open_cell(Settings.from_env(environ={}, database_url=f"sqlite:///{tmp_path}/remote.db"))
-    shared = collections.create(
-        cell,
-        title="FRA releases",
-        description="",
-        alias="fra",
-        readers=["COALITION"],
-        writers=["COALITION"],
-        default_label=parse("NATO RESTRICTED // REL TO COALITION", cell.vocabulary),
-        release_limit=["COALITION"],
-        audit_path="test",
-    )
+    shared = coalition_collection(cell, "FRA releases", alias="fra")
+    author = user(cell, "FRA", "fra.author")
+    cell_user = user(cell, "NATO", "nato.cell")
     now = cell.clock()
     with cell.db.write() as conn:
-        author, _ = users.upsert(
-            conn,
-            member="FRA",
-            name="fra.author",
-            clearance=parse_clearance("NATO SECRET"),
-            role="analyst",
-            is_demo=False,
-            now=now,
-        )
-        cell_user, _ = users.upsert(
-            conn,
-            member="NATO",
-            name="nato.cell",
-            clearance=parse_clearance("NATO SECRET"),
-            role="analyst",
-            is_demo=False,
-            now=now,
-        )
         _id, token = tokens.issue(conn, cell_user, now, 10)
     labels = [parse(text, cell.vocabulary) for text in LABELS]
     cell.labels.ensure(cell.db, labels)
@@ -120,17 +94,7 @@ def remote(tmp_path: Path) -> Iterator[RemoteCell]:
 
 
 def local_collection(cell: Cell) -> str:
-    return collections.create(
-        cell,
-        title="from partners",
-        description="",
-        alias="partners",
-        readers=["COALITION"],
-        writers=["COALITION"],
-        default_label=parse("NATO RESTRICTED // REL TO COALITION", cell.vocabulary),
-        release_limit=["COALITION"],
-        audit_path="test",
-    ).id
+    return str(coalition_collection(cell, "from partners", alias="partners").id)
 
 
 def test_pull_stores_what_the_remote_releases_with_labels_preserved(cell: Cell, remote: RemoteCell) -> None:
