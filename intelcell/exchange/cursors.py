@@ -34,8 +34,7 @@ def resolve(conn: Connection, token: str, user_id: int, scope: str, now: datetim
     row = conn.execute(select(taxii_cursors).where(taxii_cursors.c.token == token)).first()
     if row is None or row.user_id != user_id or row.scope != _digest(scope):
         return None
-    expires = row.expires_at if row.expires_at.tzinfo else row.expires_at.replace(tzinfo=now.tzinfo)
-    return row.after_pk if expires > now else None
+    return row.after_pk if row.expires_at > now else None
 
 
 def _digest(scope: str) -> str:

@@ -274,8 +274,6 @@ def _serialise_writes(conn: Connection, collection_id: str) -> None:
 def store(cell: Cell, user: User, collection: Collection, envelope: list[Any], path: str) -> dict[str, Any]:
     """Validate and store an envelope's objects; return the TAXII status resource (also stored)."""
     with cell.db.read() as conn:
-        cell.labels.refresh(conn)
-    with cell.db.read() as conn:
         accepted, failures, definitions = judge(cell, conn, user, collection, envelope)
     label_ids = cell.labels.ensure(
         cell.db,

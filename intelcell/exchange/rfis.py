@@ -216,11 +216,6 @@ class _View:
         return select(rfi_answers.c.pk).where(rfi_answers.c.rfi_id == rfis.c.id, self.answer).exists()
 
 
-def _aware(moment: datetime) -> datetime:
-    # SQLite returns naive datetimes for timezone-aware columns; everything stored is UTC.
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 def _query(view: _View) -> Any:
     return (
         select(rfis, users.c.name.label("user_name"), view.answered().label("answered"))
@@ -231,7 +226,7 @@ def _query(view: _View) -> Any:
 
 def _rfi(cell: Cell, conn: Connection, row: Any, now: datetime, answers: tuple[Answer, ...] = ()) -> Rfi:
     label = cell.labels.label(conn, row.label_id)
-    deadline = _aware(row.deadline)
+    deadline = row.deadline
     status = "closed" if row.status == "closed" else ("answered" if row.answered else "open")
     return Rfi(
         id=row.id,
@@ -244,8 +239,8 @@ def _rfi(cell: Cell, conn: Connection, row: Any, now: datetime, answers: tuple[A
         priority=row.priority,
         status=status,
         overdue=status == "open" and now > deadline,
-        created_at=_aware(row.created_at),
-        closed_at=_aware(row.closed_at) if row.closed_at else None,
+        created_at=row.created_at,
+        closed_at=row.closed_at if row.closed_at else None,
         answers=answers,
     )
 
@@ -302,7 +297,7 @@ def get(cell: Cell, conn: Connection, user: User, rfi_id: str) -> Rfi | None:
                 text=r.text,
                 label=label.text() if label else "",
                 object_ids=tuple(oid for oid in json.loads(r.object_ids) if oid in readable),
-                created_at=_aware(r.created_at),
+                created_at=r.created_at,
             )
         )
     return _rfi(cell, conn, row, cell.clock(), tuple(answers))

@@ -70,8 +70,7 @@ def get_status(
     ).first()
     if row is None or row.member != user.member:
         return None
-    created = row.created_at if row.created_at.tzinfo else row.created_at.replace(tzinfo=now.tzinfo)
-    if created < now - timedelta(hours=retention_hours):
+    if row.created_at < now - timedelta(hours=retention_hours):
         return None
     return json.loads(row.body)  # type: ignore[no-any-return]
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from typing import Any
+
 from sqlalchemy import (
     Boolean,
     Column,
@@ -13,8 +16,31 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    TypeDecorator,
     UniqueConstraint,
 )
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """A timestamp stored in UTC and always read back timezone-aware.
+
+    SQLite keeps no zone and returns naive values; converting here, once, spares every reader the
+    special case.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is not None and value.tzinfo is not None:
+            value = value.astimezone(UTC)
+        return value
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value
+
 
 metadata = MetaData()
 
@@ -28,7 +54,7 @@ users = Table(
     Column("caveats", Text, nullable=False),  # JSON list
     Column("role", String(16), nullable=False),
     Column("is_demo", Boolean, nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
     UniqueConstraint("member", "name", name="uq_users_member_name"),
 )
 
@@ -38,9 +64,9 @@ api_tokens = Table(
     Column("id", String(16), primary_key=True),  # public id, for listing and revoking
     Column("user_id", Integer, ForeignKey("users.id"), nullable=False),
     Column("token_hash", String(64), nullable=False, unique=True),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("expires_at", DateTime(timezone=True), nullable=False),
-    Column("revoked_at", DateTime(timezone=True), nullable=True),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("expires_at", UtcDateTime(), nullable=False),
+    Column("revoked_at", UtcDateTime(), nullable=True),
 )
 
 web_sessions = Table(
@@ -49,8 +75,8 @@ web_sessions = Table(
     Column("id_hash", String(64), primary_key=True),
     Column("user_id", Integer, ForeignKey("users.id"), nullable=False),
     Column("csrf_token", String(64), nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("expires_at", UtcDateTime(), nullable=False),
 )
 
 audit_log = Table(
@@ -98,7 +124,7 @@ collections = Table(
     Column("readers", Text, nullable=False),  # JSON list of member/community codes
     Column("writers", Text, nullable=False),  # JSON list of member/community codes
     Column("release_limit", Text, nullable=False),  # JSON list: labels may release within these
-    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
 )
 
 objects = Table(
@@ -128,7 +154,7 @@ taxii_status = Table(
     metadata,
     Column("id", String(64), primary_key=True),
     Column("user_id", Integer, ForeignKey("users.id"), nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
     Column("body", Text, nullable=False),  # the status resource, JSON
 )
 
@@ -139,7 +165,7 @@ taxii_cursors = Table(
     Column("user_id", Integer, ForeignKey("users.id"), nullable=False),
     Column("scope", String(256), nullable=False),  # endpoint, collection and filters it belongs to
     Column("after_pk", Integer, nullable=False),
-    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", UtcDateTime(), nullable=False),
 )
 
 peers = Table(
@@ -154,8 +180,8 @@ peers = Table(
     Column("user_id", Integer, ForeignKey("users.id"), nullable=False),
     Column("bookmark", String(64), nullable=True),
     Column("last_error", Text, nullable=True),
-    Column("last_run", DateTime(timezone=True), nullable=True),
-    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("last_run", UtcDateTime(), nullable=True),
+    Column("created_at", UtcDateTime(), nullable=False),
 )
 
 rfis = Table(
@@ -168,13 +194,13 @@ rfis = Table(
     Column("question", Text, nullable=False),
     Column("label_id", Integer, ForeignKey("labels.id"), nullable=False),
     Column("addressees", Text, nullable=False),  # JSON list of member/community codes, expanded when read
-    Column("deadline", DateTime(timezone=True), nullable=False),
+    Column("deadline", UtcDateTime(), nullable=False),
     Column("priority", String(16), nullable=False),  # routine | priority | immediate | flash
     # open | answered | closed: the lifecycle as stored. Readers are shown "answered" only when they
     # see an answer (exchange/rfis.py), so an answer they may not read changes nothing they see.
     Column("status", String(16), nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("closed_at", DateTime(timezone=True), nullable=True),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("closed_at", UtcDateTime(), nullable=True),
     Index("ix_rfis_member", "member"),
 )
 
@@ -189,6 +215,6 @@ rfi_answers = Table(
     Column("text", Text, nullable=False),
     Column("object_ids", Text, nullable=False),  # JSON list of cited STIX ids
     Column("label_id", Integer, ForeignKey("labels.id"), nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
     Index("ix_rfi_answers_rfi", "rfi_id", "pk"),
 )

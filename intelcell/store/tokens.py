@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, select
 
@@ -62,7 +62,7 @@ def authenticate(conn: Connection, token: str, now: datetime) -> User:
         raise AuthError("invalid token")
     if row.revoked_at is not None:
         raise AuthError("token revoked")
-    if _aware(row.expires_at) <= now:
+    if row.expires_at <= now:
         raise AuthError("token expired")
     user = user_store.get(conn, row.user_id)
     if user is None:  # pragma: no cover - foreign key forbids it
@@ -92,9 +92,9 @@ def list_tokens(conn: Connection, member: str | None = None) -> list[TokenInfo]:
             r.id,
             r.member,
             r.name,
-            _aware(r.created_at),
-            _aware(r.expires_at),
-            _aware(r.revoked_at) if r.revoked_at else None,
+            r.created_at,
+            r.expires_at,
+            r.revoked_at if r.revoked_at else None,
         )
         for r in conn.execute(query)
     ]
@@ -108,8 +108,3 @@ def revoke_demo_tokens(conn: Connection, now: datetime) -> None:
         .where(api_tokens.c.user_id.in_(demo_ids), api_tokens.c.revoked_at.is_(None))
         .values(revoked_at=now)
     )
-
-
-def _aware(moment: datetime) -> datetime:
-    # SQLite returns naive datetimes for timezone-aware columns; everything stored is UTC.
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

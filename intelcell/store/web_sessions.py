@@ -33,8 +33,7 @@ def lookup(conn: Connection, session_id: str, now: datetime) -> tuple[User, str]
     row = conn.execute(select(web_sessions).where(web_sessions.c.id_hash == token_hash(session_id))).first()
     if row is None:
         return None
-    expires = row.expires_at if row.expires_at.tzinfo else row.expires_at.replace(tzinfo=now.tzinfo)
-    if expires <= now:
+    if row.expires_at <= now:
         return None
     user = user_store.get(conn, row.user_id)
     return (user, row.csrf_token) if user else None
