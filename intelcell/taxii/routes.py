@@ -18,7 +18,7 @@ from intelcell.domain.stix_time import shown
 from intelcell.exchange import collections, cursors, ingest, status
 from intelcell.exchange.access import access_for, served
 from intelcell.exchange.collections import Collection
-from intelcell.exchange.query import FilterError, Filters, Version, parse_filters, select_versions
+from intelcell.exchange.query import FilterError, Filters, parse_filters, select_versions
 from intelcell.store import audit, fulltext
 from intelcell.store.audit import AuditEvent
 from intelcell.store.schema import objects as objects_table
@@ -169,9 +169,10 @@ class _Page:
             self.rows, self.more = select_versions(
                 conn, self.access, filters, after_pk=after, limit=limit, collection_id=collection.id
             )
-            self.bodies = (
-                [served(self.cell, conn, row, user.viewer) for row in self.rows] if endpoint == "objects" else []
-            )
+            released = self.rows if endpoint == "objects" else []
+            self.bodies = [served(self.cell, conn, row, user.viewer) for row in released]
+            # Label texts for the audit entry, read in this same transaction.
+            self.labels = [(lab.text() if (lab := self.cell.labels.label(conn, r.label_id)) else "") for r in released]
         self.next: str | None = None
         if self.more:
             with self.cell.db.write() as conn:
@@ -210,10 +211,8 @@ def _404_unless_readable(page: _Page, object_id: str, collection: Collection, co
         raise TaxiiError(404, "Not Found", f"no object '{object_id}' in collection '{collection_id}'")
 
 
-def _audit_release(cell: Cell, user: User, request: Request, rows: list[Version], op: str) -> None:
-    with cell.db.read() as conn:
-        labels = [(lab.text() if (lab := cell.labels.label(conn, r.label_id)) else "") for r in rows]
-    record_read(request, user, op, [r.stix_id for r in rows], labels)
+def _audit_release(request: Request, user: User, page: _Page, op: str) -> None:
+    record_read(request, user, op, [r.stix_id for r in page.rows], page.labels)
 
 
 def _envelope_bytes(head: dict[str, Any], bodies: list[str]) -> bytes:
@@ -230,7 +229,7 @@ def get_objects(api_root: str, collection_id: str, request: Request, user: Calle
     with cell.db.read() as conn:
         collection = _readable_collection(cell, conn, api_root, collection_id, user)
     page = _Page(request, user, "objects", _filters(request), collection=collection)
-    _audit_release(cell, user, request, page.rows, "taxii.objects")
+    _audit_release(request, user, page, "taxii.objects")
     return taxii_response(_envelope_bytes(page.envelope_head(), page.bodies), headers=page.headers())
 
 
@@ -271,7 +270,7 @@ def get_object(api_root: str, collection_id: str, object_id: str, request: Reque
     page = _Page(request, user, "objects", _filters(request), collection=collection, object_id=object_id)
     if not page.rows and not request.query_params.get("next"):
         _404_unless_readable(page, object_id, collection, collection_id)
-    _audit_release(cell, user, request, page.rows, "taxii.object")
+    _audit_release(request, user, page, "taxii.object")
     return taxii_response(_envelope_bytes(page.envelope_head(), page.bodies), headers=page.headers())
 
 

@@ -161,3 +161,21 @@ def test_posting_a_hidden_objects_id_and_version_reveals_nothing(taxii: Taxii, w
     fresh = taxii.post(f"/collections/{taxii.rw}/objects/", [sdo()], tur).json()
     assert status["success_count"] == fresh["success_count"] == 1
     assert "message" not in status["successes"][0] and "message" not in fresh["successes"][0]
+
+
+def test_taxii_reads_are_audited_with_each_released_objects_label_and_hidden_ones_are_not(taxii: Taxii, world) -> None:  # type: ignore[no-untyped-def]
+    from intelcell.store import audit
+
+    tur, readable, hidden = world
+    taxii.get(f"/collections/{taxii.rw}/objects/", tur)
+    taxii.get(f"/collections/{taxii.rw}/objects/{readable[0]}/", tur)
+    with taxii.cell.db.read() as conn:
+        seen = audit.entries_for_object(conn, readable[0])
+        hidden_reads = [
+            e for oid in hidden for e in audit.entries_for_object(conn, oid) if e.fields["action"] == "read"
+        ]
+    reads = [e.fields for e in seen if e.fields["action"] == "read"]
+    assert [(r["operation"], r["member"]) for r in reads] == [("taxii.objects", "TUR"), ("taxii.object", "TUR")]
+    page = reads[0]
+    assert page["object_ids"] == readable and page["labels"][0] == "NATO SECRET"
+    assert hidden_reads == []
