@@ -97,8 +97,9 @@ def local_collection(cell: Cell) -> str:
     return str(coalition_collection(cell, "from partners", alias="partners").id)
 
 
-def test_pull_stores_what_the_remote_releases_with_labels_preserved(cell: Cell, remote: RemoteCell) -> None:
-    peer = peers.add(
+def pull_peer(cell: Cell, remote: RemoteCell) -> peers.Peer:
+    """A peer pulling France's releases into a local collection, as a NATO SECRET federation user."""
+    return peers.add(
         cell,
         name="fra",
         direction="pull",
@@ -108,6 +109,10 @@ def test_pull_stores_what_the_remote_releases_with_labels_preserved(cell: Cell, 
         collection_id=local_collection(cell),
         clearance=parse_clearance("NATO SECRET"),
     )
+
+
+def test_pull_stores_what_the_remote_releases_with_labels_preserved(cell: Cell, remote: RemoteCell) -> None:
+    peer = pull_peer(cell, remote)
     with httpx.Client(timeout=30) as client:
         report = federation.pull(cell, peer, client, page_size=5)
     assert report.error is None
@@ -123,16 +128,7 @@ def test_pull_stores_what_the_remote_releases_with_labels_preserved(cell: Cell, 
 
 
 def test_a_pull_killed_mid_way_resumes_where_it_stopped(cell: Cell, remote: RemoteCell) -> None:
-    peer = peers.add(
-        cell,
-        name="fra",
-        direction="pull",
-        url=remote.url,
-        token=remote.token,
-        member="FRA",
-        collection_id=local_collection(cell),
-        clearance=parse_clearance("NATO SECRET"),
-    )
+    peer = pull_peer(cell, remote)
 
     def kill_after_second_page(pages: int) -> None:
         if pages == 2:
