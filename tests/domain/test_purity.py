@@ -29,7 +29,7 @@ FORBIDDEN = {
 }
 
 
-@pytest.mark.parametrize("path", sorted(DOMAIN.glob("*.py")), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", sorted(DOMAIN.rglob("*.py")), ids=lambda p: p.name)
 def test_domain_module_imports_no_adapter(path: Path) -> None:
     tree = ast.parse(path.read_text())
     for node in ast.walk(tree):

@@ -1,0 +1,1 @@
+"""Person matching: explainable features combined by a named, versioned algorithm."""

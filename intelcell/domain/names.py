@@ -1,0 +1,256 @@
+"""Person names across scripts and romanisations: cleaning, analysis into tokens, similarity.
+
+One person is written "Abu Bakr al-Baghdadi", "Abou Bakr Al Baghdadi" and "أبو بكر البغدادي".
+Three keys let such tokens meet:
+
+- rigour's analysis (OpenSanctions): tokenisation, ASCII transliteration, metaphone, and *name
+  symbols*: Wikidata ids of given names and the particles (ABU, BIN, UMM, SHEIKH...) it knows in
+  every script, so "Usama" and "أسامة" share a symbol without any romanisation at all;
+- a consonant *skeleton* (``skeleton``): Arabic script drops its short vowels and writes long ones
+  as letters, and Latin romanisations differ mostly in vowels (Muhammad, Mohamed, Muhammed all
+  give ``mhmd``; أسامة, Usama, Osama give ``sm``), so comparing consonant classes bridges both;
+- string similarity of the transliterations, for typos.
+
+The functions are pure; `analyse` is cached because the same names recur across records.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from normality import ascii_text
+from rapidfuzz.distance import JaroWinkler, Levenshtein
+from rigour.names import NameTypeTag, analyze_names
+
+MAX_NAME_CHARS = 300
+MAX_TOKENS = 12
+
+#: rigour's particle and title symbols, and a few honorifics it does not tag: low-weight tokens.
+PARTICLE_SYMBOLS = frozenset({"ABU", "BIN", "UMM", "ABDUL", "SHEIKH", "HAJI", "BINT", "AL", "EL", "OULD", "AG"})
+WEAK_TOKENS = frozenset(
+    {
+        "al", "el", "ul", "ad", "ar", "as", "at", "az", "an", "ash", "bin", "ibn", "ben", "bint", "binti",
+        "abu", "abou", "abo", "umm", "um", "ould", "ag", "sheikh", "shaykh", "sheik", "cheikh", "mullah",
+        "mulla", "molla", "imam", "emir", "amir", "haji", "hajji", "hadji", "sayyid", "sayed", "maulana",
+        "mawlana", "dr", "mr", "mrs", "ms",
+    }
+)  # fmt: skip
+_TITLES = frozenset({"sheikh", "shaykh", "sheik", "cheikh", "mullah", "mulla", "imam", "dr", "mr", "mrs", "ms"})
+
+# Arabic (and Persian) letters to consonant classes; long vowels, hamza seats, ayn and
+# ta marbuta vanish as their romanisations mostly do.
+_ARABIC = {
+    "ب": "b", "ت": "t", "ث": "t", "ج": "j", "ح": "h", "خ": "x", "د": "d", "ذ": "d", "ر": "r", "ز": "z",
+    "س": "s", "ش": "S", "ص": "s", "ض": "d", "ط": "t", "ظ": "z", "غ": "g", "ف": "f", "ق": "k", "ك": "k",
+    "ل": "l", "م": "m", "ن": "n", "ه": "h", "پ": "p", "چ": "S", "ژ": "j", "گ": "g", "ک": "k",
+}  # fmt: skip
+_ARABIC_SILENT = frozenset("اأإآءئؤىيوةعیٱ")
+_LATIN_DIGRAPHS = (
+    ("dsch", "j"), ("tsch", "S"), ("sch", "S"), ("sh", "S"), ("ch", "S"), ("kh", "x"), ("gh", "g"),
+    ("th", "t"), ("dh", "d"), ("ph", "f"), ("dj", "j"), ("ck", "k"), ("q", "k"), ("c", "k"), ("x", "ks"),
+)  # fmt: skip
+_LATIN_VOWELS = re.compile(r"[aeiouyw']")
+_ARTICLE = re.compile(r"^(?:al|el|ul|ol)(?=[^aeiou]{1}[a-z]{3,})")
+_ABD = re.compile(r"\babd(?:u|e|a|ou|o)?l?\b[\s-]*|\babd(?:u|e|a|ou|o)l(?=[a-z]{3,})")
+
+
+class NameError_(ValueError):
+    """A name that cannot be analysed: ``reason`` says why, for the submitter."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def clean_name(text: str) -> str:
+    """The name with invisible format characters removed and whitespace collapsed (NFC).
+
+    Zero-width joiners and spaces, bidirectional overrides and similar ``Cf`` characters are
+    stripped because they change no visible letter but would defeat matching and display.
+    Raises `NameError_` for an over-long name or one with no letter at all.
+    """
+    if len(text) > MAX_NAME_CHARS * 4:
+        raise NameError_(f"name longer than {MAX_NAME_CHARS} characters")
+    visible = "".join(c for c in unicodedata.normalize("NFC", text) if unicodedata.category(c) != "Cf")
+    cleaned = " ".join(visible.split())
+    if len(cleaned) > MAX_NAME_CHARS:
+        raise NameError_(f"name longer than {MAX_NAME_CHARS} characters")
+    if not any(unicodedata.category(c).startswith("L") for c in cleaned):
+        raise NameError_("name has no letters")
+    return cleaned
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """One part of a name, in the forms used to compare it."""
+
+    latin: str  # ASCII transliteration, lower case
+    skeleton: str  # consonant classes (see module docstring)
+    symbols: frozenset[str]  # rigour name symbols (Wikidata ids, particle codes)
+    weak: bool  # particle or title: carries little identity
+
+    def to_json(self) -> list[object]:
+        """Compact JSON form, for storing analysed names."""
+        return [self.latin, self.skeleton, sorted(self.symbols), int(self.weak)]
+
+    @classmethod
+    def from_json(cls, data: list[object]) -> Token:
+        """The token stored by `to_json`."""
+        latin, skeleton, symbols, weak = data
+        return cls(str(latin), str(skeleton), frozenset(symbols), bool(weak))  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True, slots=True)
+class AnalysedName:
+    """A cleaned name and its tokens."""
+
+    text: str
+    tokens: tuple[Token, ...]
+
+    @property
+    def strong(self) -> tuple[Token, ...]:
+        """The tokens that carry identity (not particles or titles)."""
+        return tuple(t for t in self.tokens if not t.weak)
+
+
+def skeleton(latin: str) -> str:
+    """The consonant skeleton of an ASCII-lowercase token: digraphs folded, vowels dropped."""
+    s = latin
+    for digraph, sound in _LATIN_DIGRAPHS:
+        s = s.replace(digraph, sound)
+    return _collapse(_LATIN_VOWELS.sub("", s))
+
+
+def _arabic_skeleton(word: str) -> str:
+    word = word[2:] if word.startswith("ال") and len(word) > 3 else word
+    return _collapse("".join(_ARABIC.get(c, "") for c in word if c not in _ARABIC_SILENT))
+
+
+def _collapse(s: str) -> str:
+    out = s[:1]
+    for c in s[1:]:
+        if c != out[-1]:
+            out += c
+    s = out
+    return s[:-1] if len(s) > 2 and s.endswith("h") else s
+
+
+def _is_arabic(word: str) -> bool:
+    return any("\u0600" <= c <= "\u06ff" for c in word)
+
+
+def _latin_form(form: str) -> str:
+    latin = ascii_text(form) or ""
+    return re.sub(r"[^a-z0-9]", "", latin.lower())
+
+
+@lru_cache(maxsize=200_000)
+def analyse(text: str) -> AnalysedName:
+    """Analyse a cleaned name into comparable tokens (cached)."""
+    folded = _ABD.sub("abd", (ascii_text(text) or "").lower()) if not _is_arabic(text) else text
+    folded = folded.replace("عبد ال", "عبدال")
+    found = analyze_names(NameTypeTag.PER, [folded], consolidate=False)
+    name = next(iter(found), None)
+    if name is None:
+        return AnalysedName(text, ())
+    symbols: list[set[str]] = [set() for _ in name.parts]
+    particle = [False] * len(name.parts)
+    for span in name.spans:
+        category = str(span.symbol.category).rsplit(".", 1)[-1]
+        for part in span.parts:
+            symbols[part.index].add(str(span.symbol.id))
+            if category == "SYMBOL" and str(span.symbol.id) in PARTICLE_SYMBOLS and len(span.parts) == 1:
+                particle[part.index] = True
+    tokens = []
+    for part, syms, is_particle in zip(name.parts, symbols, particle, strict=True):
+        latin = _latin_form(part.form)
+        if not latin:
+            continue
+        if _is_arabic(part.form):
+            skel = _arabic_skeleton(part.form)
+        else:
+            bare = _ARTICLE.sub("", latin)
+            skel = skeleton(bare)
+        weak = is_particle or latin in WEAK_TOKENS or str(part.tag).endswith("STOP")
+        tokens.append(Token(latin, skel, frozenset(syms - PARTICLE_SYMBOLS) if not weak else frozenset(), weak))
+    leading = [t for t in tokens[:-1] if t.latin in _TITLES]
+    return AnalysedName(text, tuple(tokens[len(leading) :][:MAX_TOKENS]))
+
+
+def token_similarity(a: Token, b: Token) -> float:
+    """How alike two tokens are, 0..1: equal, a shared name symbol, one skeleton, or close spelling."""
+    if a.latin == b.latin:
+        return 1.0
+    if a.symbols & b.symbols:
+        return 0.95
+    if len(a.skeleton) >= 2 and a.skeleton == b.skeleton:
+        return 0.9
+    if len(a.latin) == 1 or len(b.latin) == 1:
+        return 0.6 if a.latin[0] == b.latin[0] else 0.0  # an initial
+    spelled = JaroWinkler.normalized_similarity(a.latin, b.latin)
+    if spelled < 0.8:
+        spelled = 0.0
+    skel = 0.0
+    if len(a.skeleton) >= 3 and len(b.skeleton) >= 3:
+        skel = 0.85 * Levenshtein.normalized_similarity(a.skeleton, b.skeleton)
+        if skel < 0.6:
+            skel = 0.0
+    return max(spelled * 0.9, skel)
+
+
+@dataclass(frozen=True, slots=True)
+class NameMatch:
+    """How two names compare: overall similarity and the token pairs that explain it."""
+
+    score: float
+    pairs: tuple[tuple[str, str, float], ...]
+    unmatched: tuple[str, ...]
+
+
+def name_similarity(a: AnalysedName, b: AnalysedName) -> NameMatch:
+    """Similarity of two names, 0..1, independent of token order.
+
+    Tokens are paired greedily, best first; particles count a quarter. The score is the matched
+    share of the shorter name's weight blended with the longer's, so a dropped middle name costs
+    less than a different given name; a one-token name is capped, being weak evidence alone.
+    """
+    left, right = a.tokens, b.tokens
+    if not left or not right:
+        return NameMatch(0.0, (), ())
+    scored = sorted(
+        ((token_similarity(x, y), i, j) for i, x in enumerate(left) for j, y in enumerate(right)),
+        reverse=True,
+    )
+    used_l: set[int] = set()
+    used_r: set[int] = set()
+    pairs = []
+    matched_l = matched_r = 0.0
+    for sim, i, j in scored:
+        if sim <= 0.0:
+            break
+        if i in used_l or j in used_r:
+            continue
+        used_l.add(i)
+        used_r.add(j)
+        pairs.append((left[i].latin, right[j].latin, round(sim, 3)))
+        matched_l += sim * _weight(left[i])
+        matched_r += sim * _weight(right[j])
+    total_l = sum(_weight(t) for t in left)
+    total_r = sum(_weight(t) for t in right)
+    cover_l, cover_r = matched_l / total_l, matched_r / total_r
+    short, long_ = (cover_l, cover_r) if total_l <= total_r else (cover_r, cover_l)
+    score = 0.75 * short + 0.25 * long_
+    strong = min(len(a.strong), len(b.strong))
+    if strong <= 1:
+        score = min(score, 0.7)
+    unmatched = tuple(t.latin for k, t in enumerate(left) if k not in used_l and not t.weak) + tuple(
+        t.latin for k, t in enumerate(right) if k not in used_r and not t.weak
+    )
+    return NameMatch(round(score, 4), tuple(pairs), unmatched)
+
+
+def _weight(token: Token) -> float:
+    return 0.25 if token.weak else 1.0
