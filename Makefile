@@ -13,14 +13,14 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e ".[test]"
 	touch $(STAMP)
 
-system-deps:  ## Debian packages the project needs (PostgreSQL for the second half of the suite)
+system-deps:  ## Debian packages the project needs (ICU for name analysis, PostgreSQL for the suite)
 	scripts/system-deps
 
-demo: $(STAMP)  ## Load the demo scenario and serve it on http://127.0.0.1:8000
+demo: system-deps $(STAMP)  ## Load the demo scenario and serve it on http://127.0.0.1:8000
 	$(BIN)/intelcell demo
 	$(BIN)/intelcell serve
 
-serve: $(STAMP)
+serve: system-deps $(STAMP)
 	$(BIN)/intelcell serve
 
 test: system-deps $(STAMP)  ## The whole suite: on SQLite, then on a throwaway PostgreSQL
