@@ -50,11 +50,17 @@ _ARABIC = {
 _ARABIC_SILENT = frozenset("اأإآءئؤىيوةعیٱ")
 _LATIN_DIGRAPHS = (
     ("dsch", "j"), ("tsch", "S"), ("sch", "S"), ("sh", "S"), ("ch", "S"), ("kh", "x"), ("gh", "g"),
-    ("th", "t"), ("dh", "d"), ("ph", "f"), ("dj", "j"), ("ck", "k"), ("q", "k"), ("c", "k"), ("x", "ks"),
+    ("th", "t"), ("dh", "d"), ("ph", "f"), ("dj", "j"), ("ck", "k"), ("q", "k"), ("x", "ks"),
 )  # fmt: skip
+_SOFT_C = re.compile(r"c(?=[eiy])")  # French and Spanish c before e/i/y is s (Houcine = Husain)
 _LATIN_VOWELS = re.compile(r"[aeiouyw']")
 _ARTICLE = re.compile(r"^(?:al|el|ul|ol)(?=[^aeiou]{1}[a-z]{3,})")
-_ABD = re.compile(r"\babd(?:u|e|a|ou|o)?l?\b[\s-]*|\babd(?:u|e|a|ou|o)l(?=[a-z]{3,})")
+# "Abd" + article + name in its many spellings (Abdul Rahman, Abderrahmane, Abd ar-Rahman, 'Abd al-Aziz,
+# Abdullah) folds to "abd" + name, the form Arabic script gives once its article is dropped.
+_ABD = re.compile(
+    r"\babd(?:[\s-]*(?:a|e|u|ou|o)(?:l|r|s|d|t|z|n|sh)\b[\s-]*|(?:a|e|u|ou|o)(?:l|r|s|d|t|z|n)(?=[a-z]{3,})|[\s-]+)"
+)
+_NASAB = frozenset({"bin", "ibn", "ben", "bint", "binti", "ould"})
 
 
 class NameError_(ValueError):
@@ -121,6 +127,7 @@ def skeleton(latin: str) -> str:
     s = latin
     for digraph, sound in _LATIN_DIGRAPHS:
         s = s.replace(digraph, sound)
+    s = _SOFT_C.sub("s", s).replace("c", "k")
     return _collapse(_LATIN_VOWELS.sub("", s))
 
 
@@ -147,11 +154,18 @@ def _latin_form(form: str) -> str:
     return re.sub(r"[^a-z0-9]", "", latin.lower())
 
 
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z][a-z])")
+
+
 @lru_cache(maxsize=200_000)
 def analyse(text: str) -> AnalysedName:
-    """Analyse a cleaned name into comparable tokens (cached)."""
+    """Analyse a cleaned name into comparable tokens (cached).
+
+    Words run together in CamelCase ("VladimirPutin") are split first.
+    """
+    text = _CAMEL.sub(" ", text)
     folded = _ABD.sub("abd", (ascii_text(text) or "").lower()) if not _is_arabic(text) else text
-    folded = folded.replace("عبد ال", "عبدال")
+    folded = folded.replace("عبد ال", "عبد").replace("عبدال", "عبد")
     found = analyze_names(NameTypeTag.PER, [folded], consolidate=False)
     name = next(iter(found), None)
     if name is None:
@@ -186,18 +200,23 @@ def token_similarity(a: Token, b: Token) -> float:
         return 1.0
     if a.symbols & b.symbols:
         return 0.95
-    if len(a.skeleton) >= 2 and a.skeleton == b.skeleton:
+    if a.skeleton == b.skeleton and (len(a.skeleton) >= 2 or (a.weak and b.weak and a.skeleton)):
         return 0.9
+    if a.skeleton == b.skeleton and a.skeleton and len(a.latin) >= 4 and len(b.latin) >= 4:
+        return 0.8  # one consonant left once vowels go (Issawi, العيساوي): weaker evidence
     if len(a.latin) == 1 or len(b.latin) == 1:
-        return 0.6 if a.latin[0] == b.latin[0] else 0.0  # an initial
-    spelled = JaroWinkler.normalized_similarity(a.latin, b.latin)
+        return 0.9 if a.latin[0] == b.latin[0] else 0.0  # an initial
+    # Jaro-Winkler alone forgives different endings (Castillo/Castro); averaging with
+    # Levenshtein keeps one-letter slips (Mohammed/Mohamed) and refuses different suffixes.
+    spelled = (
+        JaroWinkler.normalized_similarity(a.latin, b.latin) + Levenshtein.normalized_similarity(a.latin, b.latin)
+    ) / 2
     if spelled < 0.8:
         spelled = 0.0
     skel = 0.0
-    if len(a.skeleton) >= 3 and len(b.skeleton) >= 3:
-        skel = 0.85 * Levenshtein.normalized_similarity(a.skeleton, b.skeleton)
-        if skel < 0.6:
-            skel = 0.0
+    if len(a.skeleton) >= 4 and len(b.skeleton) >= 4:
+        skel = Levenshtein.normalized_similarity(a.skeleton, b.skeleton)
+        skel = 0.85 * skel if skel >= 0.8 else 0.0
     return max(spelled * 0.9, skel)
 
 
@@ -213,11 +232,13 @@ class NameMatch:
 def name_similarity(a: AnalysedName, b: AnalysedName) -> NameMatch:
     """Similarity of two names, 0..1, independent of token order.
 
-    Tokens are paired greedily, best first; particles count a quarter. The score is the matched
-    share of the shorter name's weight blended with the longer's, so a dropped middle name costs
-    less than a different given name; a one-token name is capped, being weak evidence alone.
+    Tokens are paired greedily, best first; particles count a quarter, initials half. The score is
+    the matched share of the shorter name's weight blended with the longer's, so a dropped middle
+    name costs less than a different given name; a one-token name is capped, being weak evidence
+    alone. Pairing across "bin"/"ibn" (Salman bin Muhammad vs Muhammad bin Salman: father and
+    son) halves the score.
     """
-    left, right = a.tokens, b.tokens
+    left, right = _joined(a.tokens, b.tokens), _joined(b.tokens, a.tokens)
     if not left or not right:
         return NameMatch(0.0, (), ())
     scored = sorted(
@@ -227,6 +248,7 @@ def name_similarity(a: AnalysedName, b: AnalysedName) -> NameMatch:
     used_l: set[int] = set()
     used_r: set[int] = set()
     pairs = []
+    pairs_at: list[tuple[int, int]] = []
     matched_l = matched_r = 0.0
     for sim, i, j in scored:
         if sim <= 0.0:
@@ -236,16 +258,19 @@ def name_similarity(a: AnalysedName, b: AnalysedName) -> NameMatch:
         used_l.add(i)
         used_r.add(j)
         pairs.append((left[i].latin, right[j].latin, round(sim, 3)))
+        pairs_at.append((i, j))
         matched_l += sim * _weight(left[i])
         matched_r += sim * _weight(right[j])
     total_l = sum(_weight(t) for t in left)
     total_r = sum(_weight(t) for t in right)
     cover_l, cover_r = matched_l / total_l, matched_r / total_r
     short, long_ = (cover_l, cover_r) if total_l <= total_r else (cover_r, cover_l)
-    score = 0.75 * short + 0.25 * long_
+    score = 0.85 * short + 0.15 * long_
     strong = min(len(a.strong), len(b.strong))
     if strong <= 1:
-        score = min(score, 0.7)
+        score = min(score, 0.8)
+    if _crosses_nasab(left, right, pairs_at):
+        score *= 0.5
     unmatched = tuple(t.latin for k, t in enumerate(left) if k not in used_l and not t.weak) + tuple(
         t.latin for k, t in enumerate(right) if k not in used_r and not t.weak
     )
@@ -253,4 +278,38 @@ def name_similarity(a: AnalysedName, b: AnalysedName) -> NameMatch:
 
 
 def _weight(token: Token) -> float:
-    return 0.25 if token.weak else 1.0
+    return 0.25 if token.weak else 0.5 if len(token.latin) == 1 else 1.0
+
+
+def _nasab_at(tokens: tuple[Token, ...]) -> int | None:
+    found = [k for k, t in enumerate(tokens) if t.latin in _NASAB or (t.skeleton == "bn" and t.weak)]
+    return found[0] if len(found) == 1 and 0 < found[0] < len(tokens) - 1 else None
+
+
+def _crosses_nasab(a: tuple[Token, ...], b: tuple[Token, ...], pairs_at: list[tuple[int, int]]) -> bool:
+    """True when a token before "bin" in one name is paired with one after "bin" in the other.
+
+    Only for names with one "bin" between names on each side: a leading or trailing particle
+    ("bin Salman Mohammed") is word-order noise, not a father/son relation.
+    """
+    at_a, at_b = _nasab_at(a), _nasab_at(b)
+    if at_a is None or at_b is None:
+        return False
+    return any((i < at_a) != (j < at_b) for i, j in pairs_at if not a[i].weak)
+
+
+def _joined(tokens: tuple[Token, ...], other: tuple[Token, ...]) -> tuple[Token, ...]:
+    """``tokens`` with neighbours merged where the other name writes them as one word (Jan Daniel/JanDaniel)."""
+    if len(tokens) < 2:
+        return tokens
+    whole = {t.latin for t in other}
+    out: list[Token] = []
+    k = 0
+    while k < len(tokens):
+        if k + 1 < len(tokens) and (merged := tokens[k].latin + tokens[k + 1].latin) in whole:
+            out.append(Token(merged, skeleton(merged), frozenset(), False))
+            k += 2
+        else:
+            out.append(tokens[k])
+            k += 1
+    return tuple(out)

@@ -61,6 +61,17 @@ class PartialDate:
             and (self.month, self.day) == (other.day, other.month)
         )
 
+    def slipped(self, other: PartialDate) -> bool:
+        """True when the written digits differ by one digit or two neighbours swapped (a typing slip)."""
+        a, b = self.text().replace("-", ""), other.text().replace("-", "")
+        if len(a) != len(b) or a == b:
+            return False
+        diffs = [k for k in range(len(a)) if a[k] != b[k]]
+        if len(diffs) == 1:
+            return True
+        first, second = diffs[0], diffs[-1]
+        return len(diffs) == 2 and second == first + 1 and a[first] == b[second] and a[second] == b[first]
+
 
 def parse_date(text: str) -> PartialDate:
     """Parse ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` (a prefix of a longer ISO timestamp is cut).

@@ -9,6 +9,7 @@ from __future__ import annotations
 from rapidfuzz.distance import Levenshtein
 
 from intelcell.domain.names import NameMatch, name_similarity
+from intelcell.domain.partial_date import PartialDate
 from intelcell.domain.person import Profile
 
 Evidence = tuple[float, str]
@@ -57,23 +58,35 @@ def birth_date_consistent(query: Profile, candidate: Profile) -> Evidence:
     return 0.0, "no partially agreeing birth dates"
 
 
+def _slip(a: PartialDate, b: PartialDate) -> str | None:
+    """Why two disagreeing dates may still be one date written wrongly, if they may."""
+    if a.swapped(b):
+        return "a swapped day and month"
+    if abs(a.year - b.year) == 1 and ((a.month, a.day) == (b.month, b.day) or a.month is None or b.month is None):
+        return "one year"
+    if a.slipped(b):
+        return "one mistyped or transposed digit"
+    return None
+
+
 def birth_date_clerical_slip(query: Profile, candidate: Profile) -> Evidence:
-    """The birth dates differ only by a swapped day and month or one year."""
+    """The birth dates differ only by a clerical slip: swapped day and month, one year, one digit."""
     pairs = [(a, b) for a in query.birth_dates for b in candidate.birth_dates]
     if any(a.agrees(b) for a, b in pairs):
         return 0.0, "birth dates agree"
     for a, b in pairs:
-        if a.swapped(b):
-            return 1.0, f"{a.text()} and {b.text()} differ by a swapped day and month"
-        if abs(a.year - b.year) == 1 and (a.month, a.day) == (b.month, b.day):
-            return 1.0, f"{a.text()} and {b.text()} differ by one year"
+        why = _slip(a, b)
+        if why:
+            # A mistyped year digit is as likely another person ten years apart: half the weight.
+            value = 0.5 if why.endswith("digit") and a.year != b.year else 1.0
+            return value, f"{a.text()} and {b.text()} differ by {why}"
     return 0.0, "no near-miss birth dates"
 
 
 def birth_year_disjoint(query: Profile, candidate: Profile) -> Evidence:
     """The birth dates disagree; the value grows with the gap in years (full at ten)."""
     pairs = [(a, b) for a in query.birth_dates for b in candidate.birth_dates]
-    if not pairs or any(a.agrees(b) or a.swapped(b) for a, b in pairs):
+    if not pairs or any(a.agrees(b) or _slip(a, b) for a, b in pairs):
         return 0.0, "no conflicting birth dates" if not pairs else "birth dates agree"
     gap = min(abs(a.year - b.year) for a, b in pairs)
     if gap == 0:
@@ -115,6 +128,15 @@ def document_number_match(query: Profile, candidate: Profile) -> Evidence:
             if len(a) >= 6 and Levenshtein.distance(a, b) == 1:
                 return 0.7, f"document numbers {a} and {b} differ by one character"
     return 0.0, "no shared document number"
+
+
+def document_numbers_differ(query: Profile, candidate: Profile) -> Evidence:
+    """Both records carry document numbers and none is shared or nearly so (weak: people renew)."""
+    if not query.documents or not candidate.documents:
+        return 0.0, "no documents to compare"
+    if document_number_match(query, candidate)[0]:
+        return 0.0, "a document number is shared"
+    return 1.0, f"documents {', '.join(sorted(query.documents))} vs {', '.join(sorted(candidate.documents))}"
 
 
 def place_overlap(query: Profile, candidate: Profile) -> Evidence:

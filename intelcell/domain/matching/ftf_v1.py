@@ -26,6 +26,7 @@ WEIGHTS = (
     (f.nationality_disjoint, -0.6),
     (f.gender_mismatch, -4.0),
     (f.document_number_match, 4.0),
+    (f.document_numbers_differ, -1.0),
     (f.place_overlap, 0.8),
 )
 
