@@ -21,11 +21,11 @@ WEIGHTS = (
     (f.birth_date_same_day, 2.5),
     (f.birth_date_consistent, 1.2),
     (f.birth_date_clerical_slip, 0.5),
-    (f.birth_year_disjoint, -6.0),
+    (f.birth_year_disjoint, -5.0),
     (f.nationality_shared, 0.4),
     (f.nationality_disjoint, -0.6),
     (f.gender_mismatch, -4.0),
-    (f.document_number_match, 4.0),
+    (f.document_number_match, 5.5),
     (f.document_numbers_differ, -1.0),
     (f.place_overlap, 0.8),
 )
