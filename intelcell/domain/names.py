@@ -23,7 +23,7 @@ from functools import lru_cache
 
 from normality import ascii_text
 from rapidfuzz.distance import JaroWinkler, Levenshtein
-from rigour.names import NameTypeTag, analyze_names
+from rigour.names import NameTypeTag, analyze_names, remove_person_prefixes
 
 MAX_NAME_CHARS = 300
 MAX_TOKENS = 12
@@ -35,10 +35,10 @@ WEAK_TOKENS = frozenset(
         "al", "el", "ul", "ad", "ar", "as", "at", "az", "an", "ash", "bin", "ibn", "ben", "bint", "binti",
         "abu", "abou", "abo", "umm", "um", "ould", "ag", "sheikh", "shaykh", "sheik", "cheikh", "mullah",
         "mulla", "molla", "imam", "emir", "amir", "haji", "hajji", "hadji", "sayyid", "sayed", "maulana",
-        "mawlana", "dr", "mr", "mrs", "ms",
+        "mawlana",
     }
 )  # fmt: skip
-_TITLES = frozenset({"sheikh", "shaykh", "sheik", "cheikh", "mullah", "mulla", "imam", "dr", "mr", "mrs", "ms"})
+_TITLES = frozenset({"sheikh", "shaykh", "sheik", "cheikh", "mullah", "mulla", "imam"})
 
 # Arabic (and Persian) letters to consonant classes; long vowels, hamza seats, ayn and
 # ta marbuta vanish as their romanisations mostly do.
@@ -163,7 +163,7 @@ def analyse(text: str) -> AnalysedName:
 
     Words run together in CamelCase ("VladimirPutin") are split first.
     """
-    text = _CAMEL.sub(" ", text)
+    text = remove_person_prefixes(_CAMEL.sub(" ", text))
     folded = _ABD.sub("abd", (ascii_text(text) or "").lower()) if not _is_arabic(text) else text
     folded = folded.replace("عبد ال", "عبد").replace("عبدال", "عبد")
     found = analyze_names(NameTypeTag.PER, [folded], consolidate=False)
@@ -183,12 +183,11 @@ def analyse(text: str) -> AnalysedName:
         latin = _latin_form(part.form)
         if not latin:
             continue
-        if _is_arabic(part.form):
-            skel = _arabic_skeleton(part.form)
-        else:
-            bare = _ARTICLE.sub("", latin)
-            skel = skeleton(bare)
-        weak = is_particle or latin in WEAK_TOKENS or str(part.tag).endswith("STOP")
+        arabic = _is_arabic(part.form)
+        skel = _arabic_skeleton(part.form) if arabic else skeleton(_ARTICLE.sub("", latin))
+        # Arabic script's particles are known by rigour's symbols; its transliterations would
+        # collide with Latin titles ("عمر", Omar, transliterates to "mr").
+        weak = is_particle or str(part.tag).endswith("STOP") or (not arabic and latin in WEAK_TOKENS)
         tokens.append(Token(latin, skel, frozenset(syms - PARTICLE_SYMBOLS) if not weak else frozenset(), weak))
     leading = [t for t in tokens[:-1] if t.latin in _TITLES]
     return AnalysedName(text, tuple(tokens[len(leading) :][:MAX_TOKENS]))
@@ -264,7 +263,10 @@ def name_similarity(a: AnalysedName, b: AnalysedName) -> NameMatch:
     total_l = sum(_weight(t) for t in left)
     total_r = sum(_weight(t) for t in right)
     cover_l, cover_r = matched_l / total_l, matched_r / total_r
-    short, long_ = (cover_l, cover_r) if total_l <= total_r else (cover_r, cover_l)
+    if total_l == total_r:
+        short, long_ = max(cover_l, cover_r), min(cover_l, cover_r)
+    else:
+        short, long_ = (cover_l, cover_r) if total_l < total_r else (cover_r, cover_l)
     score = 0.85 * short + 0.15 * long_
     strong = min(len(a.strong), len(b.strong))
     if strong <= 1:

@@ -74,11 +74,11 @@ class PartialDate:
 
 
 def parse_date(text: str) -> PartialDate:
-    """Parse ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` (a prefix of a longer ISO timestamp is cut).
+    """Parse ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` (the time of an ISO timestamp is cut).
 
     Raises `DateError` naming the problem for impossible dates such as ``1971-13-40``.
     """
-    value = text.strip()[:10]
+    value = text.strip().split("T", 1)[0]
     found = _FORM.match(value)
     if found is None:
         raise DateError(f"{text!r} is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD")

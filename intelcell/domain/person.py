@@ -154,7 +154,7 @@ def profile_of(properties: Mapping[str, Sequence[str]]) -> Profile:
     return Profile(
         names=names,
         weak_names=_analysed(properties.get("weakAlias", ())),
-        birth_dates=tuple(sorted(set(dates))),
+        birth_dates=tuple(sorted(set(dates), key=PartialDate.text)),
         countries=frozenset(countries),
         gender=genders[0].lower() if genders else None,
         documents=frozenset(documents),

@@ -125,7 +125,7 @@ def document_number_match(query: Profile, candidate: Profile) -> Evidence:
         return 1.0, f"document number {min(shared)} in both"
     for a in query.documents:
         for b in candidate.documents:
-            if len(a) >= 6 and Levenshtein.distance(a, b) == 1:
+            if min(len(a), len(b)) >= 6 and Levenshtein.distance(a, b) == 1:
                 return 0.7, f"document numbers {a} and {b} differ by one character"
     return 0.0, "no shared document number"
 
