@@ -9,6 +9,7 @@ import click
 
 from intelcell import __version__
 from intelcell.cli import audit, collections, demo, peers, registry, serve, settings_cmd, tokens
+from intelcell.cli.persons import persons
 
 
 class OneLineErrors(click.Group):
@@ -46,6 +47,7 @@ cli.add_command(audit.audit)
 cli.add_command(collections.collection)
 cli.add_command(peers.peer)
 cli.add_command(settings_cmd.settings_command)
+cli.add_command(persons)
 
 
 def main() -> None:

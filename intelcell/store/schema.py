@@ -9,9 +9,11 @@ from sqlalchemy import (
     Boolean,
     Column,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -217,4 +219,102 @@ rfi_answers = Table(
     Column("label_id", Integer, ForeignKey("labels.id"), nullable=False),
     Column("created_at", UtcDateTime(), nullable=False),
     Index("ix_rfi_answers_rfi", "rfi_id", "pk"),
+)
+
+# Foreign terrorist fighters (issue 4): person records, their candidate index, hits, links,
+# clusters and privacy-preserving encodings. Created by migration 0005.
+
+persons = Table(
+    "persons",
+    metadata,
+    Column("pk", Integer, primary_key=True, autoincrement=True),  # one row per version
+    # The record id, f"{member}-{entity id}": two members' entity ids never collide, so a
+    # conflict never reveals another member's record.
+    Column("id", String(200), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("member", String(16), nullable=False),  # originator
+    Column("user_id", Integer, ForeignKey("users.id"), nullable=False),
+    Column("label_id", Integer, ForeignKey("labels.id"), nullable=False),
+    Column("entity", Text, nullable=False),  # FollowTheMoney JSON as submitted after cleaning, id = record id
+    Column("profile", Text, nullable=False),  # Profile.to_json as JSON: queries never re-analyse
+    Column("status", String(16), nullable=True),  # travelled | returned | detained | deceased
+    Column("discoverable", Boolean, nullable=False),  # False: no hit/no-hit disclosure at all
+    Column("disclose_holder", Boolean, nullable=False),  # True: a hit may name the holding member
+    Column("is_current", Boolean, nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    UniqueConstraint("id", "version", name="uq_persons_id_version"),
+    Index("ix_persons_id_current", "id", "is_current"),
+    Index("ix_persons_member", "member"),
+)
+
+person_keys = Table(
+    "person_keys",
+    metadata,
+    # Blocking keys of current versions only (replaced when a new version arrives).
+    Column("key", String(64), primary_key=True),
+    Column("person_pk", Integer, ForeignKey("persons.pk"), primary_key=True),
+    Index("ix_person_keys_person", "person_pk"),
+)
+
+person_key_counts = Table(
+    "person_key_counts",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("n", Integer, nullable=False),  # how many current records hold the key
+)
+
+person_hits = Table(
+    "person_hits",
+    metadata,
+    Column("pk", Integer, primary_key=True),
+    Column("ref", String(32), nullable=False, unique=True),  # random: the handle a querier asks the holder with
+    Column("person_id", String(200), nullable=False),  # the record hit
+    Column("holder", String(16), nullable=False),
+    Column("querying_member", String(16), nullable=False),
+    Column("querying_user_id", Integer, ForeignKey("users.id"), nullable=False),
+    Column("score", Float, nullable=False),
+    Column("algorithm", String(32), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Index("ix_person_hits_holder", "holder"),
+    Index("ix_person_hits_person", "person_id"),
+)
+
+person_links = Table(
+    "person_links",
+    metadata,
+    Column("pk", Integer, primary_key=True),
+    Column("a_id", String(200), nullable=False),  # record ids, a_id < b_id
+    Column("b_id", String(200), nullable=False),
+    Column("score", Float, nullable=False),
+    Column("algorithm", String(32), nullable=False),
+    Column("features", Text, nullable=False),  # JSON
+    Column("state", String(16), nullable=False),  # suggested | auto | confirmed | rejected
+    Column("decided_by", Integer, ForeignKey("users.id"), nullable=True),
+    Column("decided_at", UtcDateTime(), nullable=True),
+    Column("created_at", UtcDateTime(), nullable=False),
+    UniqueConstraint("a_id", "b_id", name="uq_person_links_pair"),
+    Index("ix_person_links_state", "state"),
+)
+
+person_clusters = Table(
+    "person_clusters",
+    metadata,
+    Column("person_id", String(200), primary_key=True),
+    Column("cluster", String(64), nullable=False),
+    Index("ix_person_clusters_cluster", "cluster"),
+)
+
+person_encodings = Table(
+    "person_encodings",
+    metadata,
+    Column("pk", Integer, primary_key=True),
+    Column("id", String(200), nullable=False, unique=True),  # f"{member}-{ref}"
+    Column("member", String(16), nullable=False),
+    Column("user_id", Integer, ForeignKey("users.id"), nullable=False),
+    Column("label_id", Integer, ForeignKey("labels.id"), nullable=False),
+    Column("name_filter", LargeBinary, nullable=False),  # keyed Bloom filter of the name
+    Column("birth_year", Integer, nullable=True),
+    Column("discoverable", Boolean, nullable=False),
+    Column("disclose_holder", Boolean, nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
 )
