@@ -10,6 +10,7 @@ import click
 from intelcell import __version__
 from intelcell.cli import audit, collections, demo, peers, registry, serve, settings_cmd, tokens
 from intelcell.cli.persons import persons
+from intelcell.cli.screen import screen
 
 
 class OneLineErrors(click.Group):
@@ -48,6 +49,7 @@ cli.add_command(collections.collection)
 cli.add_command(peers.peer)
 cli.add_command(settings_cmd.settings_command)
 cli.add_command(persons)
+cli.add_command(screen)
 
 
 def main() -> None:

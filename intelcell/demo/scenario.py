@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from intelcell.cell import Cell
-from intelcell.demo import corpus
+from intelcell.demo import corpus, persons
 from intelcell.domain import marking
 from intelcell.domain.label import parse
 from intelcell.domain.policy import parse_clearance
@@ -205,8 +205,11 @@ def _labelled(obj: dict[str, Any], label_text: str, portion_texts: dict[str, str
     return out
 
 
-def load(cell: Cell) -> list[Issued]:
-    """Load demo users, collections and content; revoke old demo tokens and issue new ones."""
+def load(cell: Cell, persons_count: int = persons.COUNT) -> list[Issued]:
+    """Load demo users, collections and content; revoke old demo tokens and issue new ones.
+
+    ``persons_count`` synthetic FTF records are loaded with the content (once).
+    """
     now = cell.clock()
     issued: list[Issued] = []
     stored_users: dict[str, User] = {}
@@ -242,4 +245,5 @@ def load(cell: Cell) -> list[Issued]:
         result = ingest.store(cell, stored_users[owner], shared, envelope, "cli: demo")
         if result["failure_count"]:
             raise RuntimeError(f"demo content refused: {result['failures']}")
+    persons.load(cell, persons_count)
     return issued

@@ -13,7 +13,7 @@ from tests.helpers import bearer, stored_objects
 
 def demo_object(cell: Cell, text: str) -> str:
     """The id of the demo object under the label ``text``."""
-    scenario.load(cell)
+    scenario.load(cell, persons_count=50)
     return next(stix_id for stix_id, label, _orig, _body in stored_objects(cell) if label == text)
 
 

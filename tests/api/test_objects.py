@@ -31,7 +31,7 @@ VIEWERS = [  # member, clearance, caveats
 
 @pytest.fixture
 def demo(cell: Cell) -> list[tuple[str, str, str, dict]]:  # type: ignore[type-arg]
-    scenario.load(cell)
+    scenario.load(cell, persons_count=50)
     return stored_objects(cell)
 
 

@@ -23,7 +23,7 @@ VIEWERS = [
 
 @pytest.fixture
 def demo(cell: Cell) -> list[tuple[str, str, str, dict]]:  # type: ignore[type-arg]
-    scenario.load(cell)
+    scenario.load(cell, persons_count=50)
     return stored_objects(cell)
 
 
