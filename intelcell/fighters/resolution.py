@@ -44,7 +44,7 @@ from typing import Any
 
 import numpy as np
 import orjson
-from sqlalchemy import Connection, delete, func, or_, select
+from sqlalchemy import Connection, delete, func, or_, select, text
 
 from intelcell.cell import Cell
 from intelcell.domain.matching import ftf_v1
@@ -67,6 +67,7 @@ _INSERT = 5000  # rows per executemany
 _PAIR_CHUNK = 4000  # pairs per scoring task
 _KEY_CHUNK = 5000  # records per key task
 _MAX_EMIT = 8_000_000  # candidate emissions per blocking step (bounds memory)
+_LINKS_LOCK = 0x1C_11_4E_50  # PostgreSQL advisory lock key of person_links writers
 
 
 class Progress:
@@ -427,6 +428,16 @@ def resolve(cell: Cell, *, progress: ProgressFactory | None = None, workers: int
     return summary
 
 
+def serialise_links(conn: Connection) -> None:
+    """Make link writers (runs, updates, decisions) take turns until the transaction ends.
+
+    PostgreSQL: a decision made while a batch replaces the machine links would otherwise update
+    a row the batch deletes and re-inserts, and be lost. SQLite's single writer already serialises.
+    """
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LINKS_LOCK})
+
+
 def _decided(conn: Connection) -> dict[tuple[str, str], tuple[str, float]]:
     query = select(person_links.c.a_id, person_links.c.b_id, person_links.c.state, person_links.c.score).where(
         person_links.c.state.in_(DECIDED_STATES)
@@ -460,6 +471,7 @@ def _store_batch(
     now = cell.clock()
     position = {rid: node for node, rid in enumerate(ids)}
     with cell.db.write() as conn:
+        serialise_links(conn)
         decided = _decided(conn)  # read inside the write: a decision made during the run is kept
         summary.decisions = len(decided)
         conn.execute(delete(person_links).where(person_links.c.state.in_(MACHINE_STATES)))
@@ -573,6 +585,7 @@ def resolve_records(cell: Cell, conn: Connection | None, record_ids: Iterable[st
     if conn is None:
         with cell.db.write() as own:
             return resolve_records(cell, own, record_ids)
+    serialise_links(conn)
     now = cell.clock()
     update = Update()
     profiles = _current_profiles(conn, record_ids)

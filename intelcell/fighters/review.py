@@ -159,6 +159,7 @@ def decide(cell: Cell, user: User, a_id: str, b_id: str, decision: str, *, path:
     state = DECISIONS[decision]
     now = cell.clock()
     with cell.db.write() as conn:
+        resolution.serialise_links(conn)
         found = {}
         for rid in (a_id, b_id):
             record = records.get(cell, conn, user, rid)
