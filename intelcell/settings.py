@@ -6,6 +6,7 @@ The README's configuration table and ``intelcell settings`` are generated from `
 from __future__ import annotations
 
 import dataclasses
+import hmac
 import os
 import re
 from collections.abc import Mapping
@@ -64,6 +65,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("cookie_secure", True, "Mark session cookies Secure (browsers still send them to http://localhost)."),
     Setting("host", "127.0.0.1", "Address `intelcell serve` listens on."),
     Setting("port", 8000, "Port `intelcell serve` listens on."),
+    Setting(
+        "linkage_key",
+        None,
+        "Secret key of privacy-preserving matching (text, at least 16 bytes), shared with members out of "
+        "band; unset, encodings are compared only with each other (docs/privacy-preserving-matching.md).",
+    ),
 )
 
 
@@ -84,6 +91,15 @@ class Settings:
     cookie_secure: bool
     host: str
     port: int
+    linkage_key: Secret | None = None
+
+    def __post_init__(self) -> None:
+        # A linkage key read from the environment arrives as text: hide it at once.
+        if isinstance(self.linkage_key, str):
+            text = self.linkage_key.strip()
+            if text and len(text.encode()) < 16:
+                raise ValueError("INTELCELL_LINKAGE_KEY must be at least 16 bytes (64 hex digits recommended)")
+            object.__setattr__(self, "linkage_key", Secret(text) if text else None)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
@@ -120,3 +136,28 @@ def _coerce(setting: Setting, raw: str) -> Any:
         except ValueError:
             raise ValueError(f"{setting.env} must be an integer, not {raw!r}") from None
     return raw
+
+
+class Secret:
+    """A secret setting's value: prints as asterisks everywhere; `reveal` gives the value itself."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        """The secret itself, for the one place that uses it."""
+        return self._value
+
+    def __repr__(self) -> str:
+        return "Secret('**********')"
+
+    def __str__(self) -> str:
+        return "**********"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Secret) and hmac.compare_digest(self._value.encode(), other._value.encode())
+
+    def __hash__(self) -> int:
+        return hash(Secret)

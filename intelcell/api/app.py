@@ -9,6 +9,7 @@ from intelcell.api import errors
 from intelcell.api.auth import BearerAuth
 from intelcell.api.limits import BodySizeLimit
 from intelcell.api.routes import audit, health, labels, me, members, objects, rfis, search
+from intelcell.api.routes import encodings as encodings_routes
 from intelcell.api.routes import match as match_routes
 from intelcell.api.routes import persons as persons_routes
 from intelcell.cell import Cell, open_cell
@@ -35,6 +36,7 @@ def create_app(settings: Settings | None = None, clock: Clock = system_clock, ce
     taxii_media.install(app)
     for module in (health, labels, members, me, objects, audit, search, rfis):
         app.include_router(module.router)
+    app.include_router(encodings_routes.router)  # before persons: /persons/encoded is not a record id
     app.include_router(persons_routes.router)
     app.include_router(match_routes.router)
     app.include_router(taxii_routes.router)
