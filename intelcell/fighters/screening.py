@@ -29,7 +29,7 @@ from intelcell.cell import Cell
 from intelcell.domain.matching import ftf_v1
 from intelcell.domain.matching.base import Comparison
 from intelcell.domain.person import Profile, blocking_keys
-from intelcell.fighters import entities, index
+from intelcell.fighters import entities, index, privacy
 from intelcell.store.labels import Readable
 from intelcell.store.schema import person_hits, persons
 from intelcell.store.users import User
@@ -152,7 +152,6 @@ def screen(
         readable = cell.labels.readable(conn, user.viewer, cell.registry)
         for key, profile in queries.items():
             screening, hidden = _screen_one(cell, conn, user, readable, profile, limit, threshold)
-            out[key] = screening
             recorded.extend(
                 {
                     "ref": hit.ref,
@@ -165,6 +164,11 @@ def screen(
                 }
                 for hit, (row, score) in zip(screening.hits, hidden, strict=True)
             )
+            # Members' Bloom-filter encodings can only ever be hits (docs/privacy-preserving-matching.md).
+            encoded = privacy.encoded_hits(cell, conn, profile, user)
+            screening.hits.extend(Hit(h.ref, h.holder) for h in encoded)
+            recorded.extend(h.hit_row(user) for h in encoded)
+            out[key] = screening
     if recorded:
         now = cell.clock()
         with cell.db.write() as conn:

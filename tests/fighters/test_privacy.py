@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from intelcell.cell import Cell, open_cell
 from intelcell.cli.main import cli
 from intelcell.domain import bloom
-from intelcell.fighters import privacy, records
+from intelcell.fighters import privacy, records, screening
 from intelcell.fighters.entities import validate
 from intelcell.fighters.privacy import Answer, Encoding
 from intelcell.fighters.records import SubmitError
@@ -336,3 +336,13 @@ def test_the_cli_refuses_bad_input_and_writes_nothing(tmp_path: Path, content: s
     )
     assert result.exit_code == 2 and words in result.output
     assert not out.exists()
+
+
+def test_screening_reports_encoded_hits_and_tells_their_holder(cell: Cell, fra: User, irq: User) -> None:
+    ask(cell, fra, encoding("f-1"), disclose_holder=True)
+    profile = screening.query_profile({"name": ["Abu Bakr al-Baghdadi"], "birthDate": ["1971"]})
+    found = screening.screen(cell, irq, {"q": profile})["q"]
+    assert found.results == [] and [h.holder for h in found.hits] == ["FRA"]
+    with cell.db.read() as conn:
+        rows = conn.execute(select(person_hits)).all()
+    assert [(r.holder, r.querying_member, r.ref) for r in rows] == [("FRA", "IRQ", found.hits[0].ref)]
