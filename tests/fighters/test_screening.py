@@ -66,7 +66,7 @@ def test_unreadable_strong_candidate_is_a_hit_without_id_score_or_holder(cell: C
     assert len(found.hits) == 1
     hit = found.hits[0]
     assert hit.holder is None
-    assert "FRA" not in hit.ref and "b1" not in hit.ref
+    assert len(hit.ref) == 32 and int(hit.ref, 16) >= 0  # random hex, nothing derived from the record
     with cell.db.read() as conn:
         rows = conn.execute(select(person_hits)).all()
     assert [(r.person_id, r.holder, r.querying_member, r.ref) for r in rows] == [("FRA-b1", "FRA", "IRQ", hit.ref)]
