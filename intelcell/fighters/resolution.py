@@ -538,16 +538,21 @@ def _stored_profile(stored: str) -> Profile:
     return Profile.from_json(orjson.loads(stored))
 
 
-def _links_touching(conn: Connection, ids: Sequence[str], states: Sequence[str]) -> list[Any]:
-    """Links with either end in ``ids`` and a state in ``states``."""
+def links_of(conn: Connection, ids: Iterable[str], states: Sequence[str] | None = None) -> list[Any]:
+    """Links with either end in ``ids`` (and a state in ``states``), each once, by pair.
+
+    One query per end, the state checked here: a single ``a_id IN .. OR b_id IN ..`` with the
+    state in SQL lets SQLite scan every link of that state instead of using the pair index.
+    """
+    wanted = sorted(set(ids))
+    keep = set(states) if states is not None else None
     found: dict[tuple[str, str], Any] = {}
-    for start in range(0, len(ids), _CHUNK):
-        chunk = ids[start : start + _CHUNK]
-        query = select(person_links).where(
-            person_links.c.state.in_(states), or_(person_links.c.a_id.in_(chunk), person_links.c.b_id.in_(chunk))
-        )
-        found.update({(r.a_id, r.b_id): r for r in conn.execute(query)})
-    return list(found.values())
+    for end in (person_links.c.a_id, person_links.c.b_id):
+        for start in range(0, len(wanted), _CHUNK):
+            for row in conn.execute(select(person_links).where(end.in_(wanted[start : start + _CHUNK]))):
+                if keep is None or row.state in keep:
+                    found[(row.a_id, row.b_id)] = row
+    return [found[pair] for pair in sorted(found)]
 
 
 def _candidates(conn: Connection, profile: Profile) -> list[int]:
@@ -593,7 +598,7 @@ def resolve_records(cell: Cell, conn: Connection | None, record_ids: Iterable[st
     update.records = len(targets)
     if not targets:
         return update
-    previous = _links_touching(conn, targets, MACHINE_STATES + DECIDED_STATES)
+    previous = links_of(conn, targets, MACHINE_STATES + DECIDED_STATES)
     decided = {(r.a_id, r.b_id) for r in previous if r.state in DECIDED_STATES}
     earlier = {r.b_id if r.a_id in profiles else r.a_id for r in previous if r.state in MACHINE_STATES}
     wanted: set[tuple[str, str]] = set()
@@ -646,7 +651,7 @@ def linked_component(conn: Connection, seeds: Iterable[str], limit: int | None =
     frontier = sorted(seen)
     while frontier and (limit is None or len(seen) < limit):
         nxt: set[str] = set()
-        for row in _links_touching(conn, frontier, LINKED_STATES):
+        for row in links_of(conn, frontier, LINKED_STATES):
             nxt.update(x for x in (row.a_id, row.b_id) if x not in seen)
         seen |= nxt
         frontier = sorted(nxt)
@@ -663,7 +668,7 @@ def recluster(conn: Connection, seeds: Iterable[str]) -> tuple[int, int]:
     current = set(_current_profiles_ids(conn, members))
     links = [
         (r.a_id, r.b_id, r.state, r.score)
-        for r in _links_touching(conn, members, (*LINKED_STATES, "rejected"))
+        for r in links_of(conn, members, (*LINKED_STATES, "rejected"))
         if r.a_id in current and r.b_id in current
     ]
     names, conflicts = clusters_of(sorted(current), links)

@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, or_, select
+from sqlalchemy import Connection, select
 
 from intelcell.cell import Cell
 from intelcell.clock import iso
@@ -31,7 +31,7 @@ from intelcell.domain.dominance import NoCommonReleasability, dominant
 from intelcell.domain.label import Label, parse
 from intelcell.domain.names import analyse, name_similarity
 from intelcell.fighters import records
-from intelcell.fighters.resolution import LINKED_STATES, Edge, components
+from intelcell.fighters.resolution import LINKED_STATES, Edge, components, links_of
 from intelcell.fighters.review import decided_by, link_json, readable_pair
 from intelcell.store.labels import Readable
 from intelcell.store.schema import person_links, persons
@@ -68,20 +68,10 @@ def _readable_rows(conn: Connection, readable: Readable, member: str, ids: Itera
     return found
 
 
-def _links_among(conn: Connection, ids: Iterable[str], states: tuple[str, ...] | None = None) -> list[Any]:
-    """Links with both ends in ``ids`` (and a state in ``states``)."""
-    wanted = sorted(set(ids))
-    keep = set(wanted)
-    found: dict[tuple[str, str], Any] = {}
-    for start in range(0, len(wanted), _CHUNK):
-        chunk = wanted[start : start + _CHUNK]
-        query = select(person_links).where(or_(person_links.c.a_id.in_(chunk), person_links.c.b_id.in_(chunk)))
-        if states is not None:
-            query = query.where(person_links.c.state.in_(states))
-        for row in conn.execute(query):
-            if row.a_id in keep and row.b_id in keep:
-                found[(row.a_id, row.b_id)] = row
-    return sorted(found.values(), key=lambda r: (r.a_id, r.b_id))
+def _links_among(conn: Connection, ids: Iterable[str]) -> list[Any]:
+    """Links with both ends in ``ids``."""
+    keep = set(ids)
+    return [r for r in links_of(conn, keep) if r.a_id in keep and r.b_id in keep]
 
 
 def _gather(conn: Connection, readable: Readable, member: str, start: str) -> tuple[dict[str, Any], bool]:
@@ -90,14 +80,8 @@ def _gather(conn: Connection, readable: Readable, member: str, start: str) -> tu
     frontier = sorted(rows)
     while frontier and len(rows) < MAX_RECORDS:
         others: set[str] = set()
-        for start_chunk in range(0, len(frontier), _CHUNK):
-            chunk = frontier[start_chunk : start_chunk + _CHUNK]
-            query = select(person_links.c.a_id, person_links.c.b_id).where(
-                person_links.c.state.in_(LINKED_STATES),
-                or_(person_links.c.a_id.in_(chunk), person_links.c.b_id.in_(chunk)),
-            )
-            for link in conn.execute(query):
-                others.update(x for x in (link.a_id, link.b_id) if x not in rows)
+        for link in links_of(conn, frontier, LINKED_STATES):
+            others.update(x for x in (link.a_id, link.b_id) if x not in rows)
         fresh = _readable_rows(conn, readable, member, others)
         room = MAX_RECORDS - len(rows)
         if len(fresh) > room:
