@@ -163,7 +163,7 @@ def profile_of(properties: Mapping[str, Sequence[str]]) -> Profile:
 
 
 def blocking_keys(profile: Profile) -> set[str]:
-    """Candidate-index keys: token skeletons and pairs of them, birth year with skeleton, documents."""
+    """Candidate-index keys: token skeletons and pairs of them, birth year with skeleton, full birth date, documents."""
     keys: set[str] = set()
     years = {d.year for d in profile.birth_dates}
     for name in profile.names + profile.weak_names:
@@ -173,4 +173,7 @@ def blocking_keys(profile: Profile) -> set[str]:
             keys.update(f"y:{year}:{skel}"[:64] for year in years)
         keys.update(f"p:{a}|{b}"[:64] for a, b in combinations(skeletons, 2))
     keys.update(f"d:{doc}"[:64] for doc in profile.documents)
+    # A full birth date is selective alone (a day of some eighty years' births), and finds
+    # records whose every name part was mistyped.
+    keys.update(f"b:{d.text()}" for d in profile.birth_dates if d.day is not None)
     return keys

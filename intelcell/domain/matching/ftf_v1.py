@@ -25,9 +25,9 @@ WEIGHTS = (
     (f.nationality_shared, 0.4),
     (f.nationality_disjoint, -0.6),
     (f.gender_mismatch, -4.0),
-    (f.document_number_match, 5.5),
+    (f.document_number_match, 6.0),
     (f.document_numbers_differ, -1.0),
-    (f.place_overlap, 0.8),
+    (f.place_overlap, 1.5),
 )
 
 
