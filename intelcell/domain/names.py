@@ -34,7 +34,7 @@ WEAK_TOKENS = frozenset(
     {
         "al", "el", "ul", "ad", "ar", "as", "at", "az", "an", "ash", "bin", "ibn", "ben", "bint", "binti",
         "abu", "abou", "abo", "umm", "um", "ould", "ag", "sheikh", "shaykh", "sheik", "cheikh", "mullah",
-        "mulla", "molla", "imam", "emir", "amir", "haji", "hajji", "hadji", "sayyid", "sayed", "maulana",
+        "mulla", "molla", "imam", "haji", "hajji", "hadji", "maulana",
         "mawlana",
     }
 )  # fmt: skip
@@ -216,7 +216,7 @@ def token_similarity(a: Token, b: Token) -> float:
     if len(a.skeleton) >= 4 and len(b.skeleton) >= 4:
         skel = Levenshtein.normalized_similarity(a.skeleton, b.skeleton)
         skel = 0.85 * skel if skel >= 0.8 else 0.0
-    return max(spelled * 0.9, skel)
+    return max(spelled, skel)
 
 
 @dataclass(frozen=True, slots=True)
@@ -270,7 +270,8 @@ def name_similarity(a: AnalysedName, b: AnalysedName) -> NameMatch:
     score = 0.85 * short + 0.15 * long_
     strong = min(len(a.strong), len(b.strong))
     if strong <= 1:
-        score = min(score, 0.8)
+        # One name part is weak evidence; two one-part names (Hannibal, Hannibal) a little less so.
+        score = min(score, 0.9 if max(len(a.strong), len(b.strong)) == 1 else 0.8)
     if _crosses_nasab(left, right, pairs_at):
         score *= 0.5
     unmatched = tuple(t.latin for k, t in enumerate(left) if k not in used_l and not t.weak) + tuple(
