@@ -12,6 +12,7 @@ from intelcell.api.routes import audit, health, labels, me, members, objects, rf
 from intelcell.api.routes import encodings as encodings_routes
 from intelcell.api.routes import match as match_routes
 from intelcell.api.routes import persons as persons_routes
+from intelcell.api.routes import resolution as resolution_routes
 from intelcell.cell import Cell, open_cell
 from intelcell.clock import Clock, system_clock
 from intelcell.settings import Settings
@@ -39,6 +40,7 @@ def create_app(settings: Settings | None = None, clock: Clock = system_clock, ce
     app.include_router(encodings_routes.router)  # before persons: /persons/encoded is not a record id
     app.include_router(persons_routes.router)
     app.include_router(match_routes.router)
+    app.include_router(resolution_routes.router)
     app.include_router(taxii_routes.router)
     app.include_router(pages.router)
     # Added last runs first: authentication, then the body limit, then the routes.

@@ -3,13 +3,9 @@ as the caller may read, one 404 for unknown and unreadable alike, decisions by a
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from fastapi.testclient import TestClient
 
-from intelcell.api.app import create_app
-from intelcell.api.routes import resolution as resolution_routes
 from intelcell.cell import Cell
 from intelcell.fighters import records, resolution
 from intelcell.store import audit
@@ -20,13 +16,9 @@ from tests.helpers import bearer
 
 
 @pytest.fixture
-def api(cell: Cell) -> Iterator[TestClient]:
-    """The application, with the resolution routes (included here until app.py includes them)."""
-    app = create_app(cell=cell)
-    if not any(getattr(r, "path", "") == "/api/v1/resolved" for r in app.routes):
-        app.include_router(resolution_routes.router)
-    with TestClient(app, base_url="https://testserver") as test_client:
-        yield test_client
+def api(client: TestClient) -> TestClient:
+    """The application's test client."""
+    return client
 
 
 @pytest.fixture
