@@ -66,7 +66,7 @@ def load(cell: Cell, count: int = COUNT) -> int:
                 is_demo=True,
                 now=cell.clock(),
             )
-        label = records.assignable_label(cell, desk, label_text)
+        bound = records.assignable_label(cell, desk, label_text)
         valid = validate_all((f"demo {e['id']}", e) for e in entities)
-        stored += len(records.store(cell, desk, valid, label, discoverable, disclose, path="cli: demo"))
+        stored += len(records.store(cell, desk, valid, bound, discoverable, disclose, path="cli: demo"))
     return stored

@@ -106,7 +106,7 @@ class Token:
     def from_json(cls, data: list[object]) -> Token:
         """The token stored by `to_json`."""
         latin, skeleton, symbols, weak = data
-        return cls(str(latin), str(skeleton), frozenset(symbols), bool(weak))  # type: ignore[arg-type]
+        return cls(str(latin), str(skeleton), frozenset(map(str, symbols)), bool(weak))  # type: ignore[call-overload]
 
 
 @dataclass(frozen=True, slots=True)

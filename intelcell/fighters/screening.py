@@ -147,7 +147,7 @@ def screen(
     if not 0.0 <= threshold <= 1.0:
         raise QueryError("threshold must be between 0 and 1")
     out: dict[str, Screening] = {}
-    recorded = []
+    recorded: list[dict[str, Any]] = []
     with cell.db.read() as conn:
         readable = cell.labels.readable(conn, user.viewer, cell.registry)
         for key, profile in queries.items():

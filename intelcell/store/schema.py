@@ -294,6 +294,7 @@ person_links = Table(
     Column("created_at", UtcDateTime(), nullable=False),
     UniqueConstraint("a_id", "b_id", name="uq_person_links_pair"),
     Index("ix_person_links_state", "state"),
+    Index("ix_person_links_b_id", "b_id"),
 )
 
 person_clusters = Table(
