@@ -7,6 +7,7 @@ import uvicorn
 
 from intelcell.api.app import create_app
 from intelcell.cli.common import CliError, cell
+from intelcell.domain import names
 from intelcell.exchange import validation
 
 
@@ -21,4 +22,6 @@ def serve(host: str | None, port: int | None) -> None:
         raise CliError(f"port must be between 1 and 65535, not {port}")
     app = create_app(cell=current)
     validation.warm()
+    click.echo("intelcell: loading name tables for screening (once per start)...", err=True)
+    names.warm()
     uvicorn.run(app, host=host or current.settings.host, port=port, log_level="info")

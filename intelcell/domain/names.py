@@ -193,6 +193,11 @@ def analyse(text: str) -> AnalysedName:
     return AnalysedName(text, tuple(tokens[len(leading) :][:MAX_TOKENS]))
 
 
+def warm() -> None:
+    """Load rigour's name tables now (tens of seconds once per process) rather than on a first query."""
+    analyze_names(NameTypeTag.PER, ["Abu Bakr al-Baghdadi"], consolidate=False)
+
+
 def token_similarity(a: Token, b: Token) -> float:
     """How alike two tokens are, 0..1: equal, a shared name symbol, one skeleton, or close spelling."""
     if a.latin == b.latin:
