@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from intelcell.cell import Cell
 from intelcell.demo.fighters import generate
 from intelcell.domain.policy import parse_clearance
-from intelcell.fighters import records
+from intelcell.fighters import records, resolution
 from intelcell.fighters.entities import validate_all
 from intelcell.store import users
 from intelcell.store.schema import persons
@@ -45,7 +45,10 @@ def _policy(rng: random.Random) -> tuple[str, bool, bool]:
 
 
 def load(cell: Cell, count: int = COUNT) -> int:
-    """Load the demo FTF records once (a second run finds them and stores nothing); how many were stored."""
+    """Load the demo FTF records once and resolve them into persons; how many were stored.
+
+    A second run finds the records and stores nothing.
+    """
     with cell.db.read() as conn:
         if conn.execute(select(func.count()).select_from(persons)).scalar_one():
             return 0
@@ -69,4 +72,5 @@ def load(cell: Cell, count: int = COUNT) -> int:
         bound = records.assignable_label(cell, desk, label_text)
         valid = validate_all((f"demo {e['id']}", e) for e in entities)
         stored += len(records.store(cell, desk, valid, bound, discoverable, disclose, path="cli: demo"))
+    resolution.resolve(cell)  # link the members' records into persons and fill the review queue
     return stored
