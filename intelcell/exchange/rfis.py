@@ -97,6 +97,7 @@ class Rfi:
     created_at: datetime
     closed_at: datetime | None
     answers: tuple[Answer, ...] = ()
+    via_hit: str | None = None
 
     def to_json(self, with_answers: bool = False) -> dict[str, Any]:
         """The RFI as the API shows it, with the visible answers when ``with_answers``."""
@@ -113,6 +114,7 @@ class Rfi:
             "overdue": self.overdue,
             "created_at": iso(self.created_at),
             "closed_at": iso(self.closed_at) if self.closed_at else None,
+            "via_hit": self.via_hit,
         }
         if with_answers:
             out["answers"] = [a.to_json() for a in self.answers]
@@ -175,7 +177,7 @@ def _addressees(cell: Cell, user: User, codes: Sequence[str]) -> list[str]:
     return out
 
 
-def _label_readable(table: Any, readable: Readable, member: str) -> ColumnElement[bool]:
+def label_readable(table: Any, readable: Readable, member: str) -> ColumnElement[bool]:
     """SQL: the row's label may be read by the viewer, the row's member being its originator."""
     by_label = table.c.label_id.in_(sorted(readable.any_originator)) if readable.any_originator else false()
     own = (
@@ -206,10 +208,10 @@ class _View:
     def __init__(self, cell: Cell, conn: Connection, user: User) -> None:
         readable = cell.labels.readable(conn, user.viewer, cell.registry)
         self.rfi = and_(
-            _label_readable(rfis, readable, user.member),
+            label_readable(rfis, readable, user.member),
             or_(rfis.c.member == user.member, _addressed(cell, user.member)),
         )
-        self.answer = _label_readable(rfi_answers, readable, user.member)
+        self.answer = label_readable(rfi_answers, readable, user.member)
 
     def answered(self) -> Exists:
         """SQL: the RFI has an answer this caller sees."""
@@ -224,7 +226,16 @@ def _query(view: _View) -> Any:
     )
 
 
-def _rfi(cell: Cell, conn: Connection, row: Any, now: datetime, answers: tuple[Answer, ...] = ()) -> Rfi:
+def _shown_addressees(cell: Cell, row: Any, viewer_member: str) -> tuple[str, ...]:
+    """The addressees as ``viewer_member`` may see them: a hit's holder stays unnamed to the asker."""
+    if row.via_hit and viewer_member == row.member:
+        return (f"holder of hit {row.via_hit}",)
+    return tuple(json.loads(row.addressees))
+
+
+def _rfi(
+    cell: Cell, conn: Connection, row: Any, now: datetime, viewer_member: str, answers: tuple[Answer, ...] = ()
+) -> Rfi:
     label = cell.labels.label(conn, row.label_id)
     deadline = row.deadline
     status = "closed" if row.status == "closed" else ("answered" if row.answered else "open")
@@ -234,7 +245,7 @@ def _rfi(cell: Cell, conn: Connection, row: Any, now: datetime, answers: tuple[A
         user=row.user_name,
         question=row.question,
         label=label.text() if label else "",
-        addressees=tuple(json.loads(row.addressees)),
+        addressees=_shown_addressees(cell, row, viewer_member),
         deadline=deadline,
         priority=row.priority,
         status=status,
@@ -242,6 +253,7 @@ def _rfi(cell: Cell, conn: Connection, row: Any, now: datetime, answers: tuple[A
         created_at=row.created_at,
         closed_at=row.closed_at if row.closed_at else None,
         answers=answers,
+        via_hit=row.via_hit,
     )
 
 
@@ -266,7 +278,7 @@ def listing(
     if mine:
         query = query.where(rfis.c.member == user.member)
     rows = conn.execute(query.order_by(rfis.c.pk.desc()).limit(limit)).all()
-    return [_rfi(cell, conn, row, now) for row in rows]
+    return [_rfi(cell, conn, row, now, user.member) for row in rows]
 
 
 def get(cell: Cell, conn: Connection, user: User, rfi_id: str) -> Rfi | None:
@@ -300,7 +312,7 @@ def get(cell: Cell, conn: Connection, user: User, rfi_id: str) -> Rfi | None:
                 created_at=r.created_at,
             )
         )
-    return _rfi(cell, conn, row, cell.clock(), tuple(answers))
+    return _rfi(cell, conn, row, cell.clock(), user.member, tuple(answers))
 
 
 def _visible_for_update(cell: Cell, conn: Connection, user: User, rfi_id: str) -> Any:
@@ -323,12 +335,17 @@ def ask(
     deadline: str,
     priority: str,
     path: str,
+    via_hit: str | None = None,
 ) -> Rfi:
-    """Store an RFI asked by ``user`` with its audit entry; raise RfiError, storing nothing, when refused."""
+    """Store an RFI asked by ``user`` with its audit entry; raise RfiError, storing nothing, when refused.
+
+    ``via_hit`` is the reference of a screening hit whose holder is the one addressee: the asking
+    member is then shown the reference, never the holder, here and in the audit trail.
+    """
     now = cell.clock()
     question = _text(question, "question")
     bound = _label(cell, user, label)
-    codes = _addressees(cell, user, addressees)
+    codes = list(addressees) if via_hit else _addressees(cell, user, addressees)
     due = parse_deadline(deadline, now)
     if priority not in PRIORITIES:
         raise RfiError("invalid_request", f"priority must be one of {', '.join(PRIORITIES)}")
@@ -347,13 +364,28 @@ def ask(
                 priority=priority,
                 status="open",
                 created_at=now,
+                via_hit=via_hit,
             )
         )
-        detail = {"addressees": codes, "priority": priority, "deadline": iso(due)}
+        to: dict[str, Any] = {"via_hit": via_hit} if via_hit else {"addressees": codes}
+        detail = {**to, "priority": priority, "deadline": iso(due)}
         event = AuditEvent("write", "rfi.create", path, user.member, user.name, [rfi_id], [bound.text()], detail)
         audit.append(conn, event, now)
+    shown = (f"holder of hit {via_hit}",) if via_hit else tuple(codes)
     return Rfi(
-        rfi_id, user.member, user.name, question, bound.text(), tuple(codes), due, priority, "open", False, now, None
+        rfi_id,
+        user.member,
+        user.name,
+        question,
+        bound.text(),
+        shown,
+        due,
+        priority,
+        "open",
+        False,
+        now,
+        None,
+        via_hit=via_hit,
     )
 
 
@@ -430,4 +462,4 @@ def close(cell: Cell, user: User, rfi_id: str, path: str) -> Rfi:
         )
         audit.append(conn, event, now)
         closed = conn.execute(_query(_View(cell, conn, user)).where(rfis.c.id == rfi_id)).one()
-        return _rfi(cell, conn, closed, now)
+        return _rfi(cell, conn, closed, now, user.member)

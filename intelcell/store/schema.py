@@ -203,6 +203,9 @@ rfis = Table(
     Column("status", String(16), nullable=False),
     Column("created_at", UtcDateTime(), nullable=False),
     Column("closed_at", UtcDateTime(), nullable=True),
+    # The reference of the screening hit this RFI was asked through: its addressee (the hit's
+    # holder) is then shown to the asking member as that reference, never as a member code.
+    Column("via_hit", String(32), nullable=True),
     Index("ix_rfis_member", "member"),
 )
 

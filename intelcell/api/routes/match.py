@@ -10,7 +10,7 @@ response lists ``hits``, the possible matches the caller may not read (hit/no-hi
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
@@ -18,8 +18,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from intelcell.api.auditing import record_read
 from intelcell.api.auth import cell_of, current_user
 from intelcell.api.errors import ApiError
+from intelcell.api.routes.rfis import refused
 from intelcell.domain.matching import ftf_v1
-from intelcell.fighters import screening
+from intelcell.exchange.rfis import MAX_TEXT, RfiError
+from intelcell.fighters import hits, screening
 from intelcell.fighters.screening import QueryError, Result
 from intelcell.store.users import User
 
@@ -123,3 +125,46 @@ def match(
         "limit": limit,
         "algorithm": {"name": ftf_v1.NAME, "threshold": threshold},
     }
+
+
+class HitQuestion(BaseModel):
+    """A question for the unnamed holder of a hit: text, label, deadline and priority."""
+
+    model_config = ConfigDict(extra="forbid")
+    question: str = Field(min_length=1, max_length=MAX_TEXT)
+    label: str = Field(min_length=1, max_length=1000, examples=["NATO SECRET // REL TO COALITION"])
+    deadline: str = Field(min_length=1, max_length=64, examples=["2026-12-01T12:00:00Z"])
+    priority: Literal["routine", "priority", "immediate", "flash"]
+
+
+@router.post("/hits/{ref}/rfi", status_code=201)
+def ask_holder(ref: str, body: HitQuestion, request: Request, user: Authenticated) -> dict[str, Any]:
+    """Open an RFI to the holder of a hit your member received; the holder stays unnamed to you.
+
+    404 for a reference your member did not receive (whoever else received it).
+    """
+    try:
+        rfi = hits.ask_holder(
+            cell_of(request),
+            user,
+            ref,
+            question=body.question,
+            label=body.label,
+            deadline=body.deadline,
+            priority=body.priority,
+            path=f"POST {request.url.path}",
+        )
+    except RfiError as exc:
+        raise refused(exc) from None
+    return rfi.to_json()
+
+
+@router.get("/hits")
+def held_hits(
+    request: Request, user: Authenticated, limit: Annotated[int, Query(ge=1, le=hits.MAX_LIMIT)] = 100
+) -> dict[str, Any]:
+    """Queries of other members that hit your member's records (those you may read), newest first."""
+    cell = cell_of(request)
+    with cell.db.read() as conn:
+        found = hits.hits_on_records(cell, conn, user, limit)
+    return {"hits": [h.to_json() for h in found]}

@@ -49,7 +49,7 @@ class AnswerRequest(BaseModel):
     object_ids: list[ObjectId] = Field(default_factory=list, max_length=rfis.MAX_CITED)
 
 
-def _refused(exc: RfiError) -> ApiError:
+def refused(exc: RfiError) -> ApiError:
     return ApiError(_STATUS[exc.kind], exc.kind, exc.reason)
 
 
@@ -68,7 +68,7 @@ def ask(body: AskRequest, request: Request, user: Authenticated) -> dict[str, An
             path=f"POST {request.url.path}",
         )
     except RfiError as exc:
-        raise _refused(exc) from None
+        raise refused(exc) from None
     return rfi.to_json()
 
 
@@ -95,7 +95,7 @@ def get_rfi(rfi_id: str, request: Request, user: Authenticated) -> dict[str, Any
     with cell.db.read() as conn:
         rfi = rfis.get(cell, conn, user, rfi_id)
     if rfi is None:
-        raise _refused(rfis.not_found(rfi_id))
+        raise refused(rfis.not_found(rfi_id))
     ids = [rfi.id, *(a.id for a in rfi.answers)]
     record_read(request, user, "rfi.read", ids, [rfi.label, *(a.label for a in rfi.answers)])
     return rfi.to_json(with_answers=True)
@@ -117,7 +117,7 @@ def answer_rfi(rfi_id: str, body: AnswerRequest, request: Request, user: Authent
             path="POST /api/v1/rfis/{rfi_id}/answers",
         )
     except RfiError as exc:
-        raise _refused(exc) from None
+        raise refused(exc) from None
     return answer.to_json()
 
 
@@ -127,5 +127,5 @@ def close_rfi(rfi_id: str, request: Request, user: Authenticated) -> dict[str, A
     try:
         rfi = rfis.close(cell_of(request), user, rfi_id, f"POST {request.url.path}")
     except RfiError as exc:
-        raise _refused(exc) from None
+        raise refused(exc) from None
     return rfi.to_json()
