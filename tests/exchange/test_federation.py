@@ -47,7 +47,8 @@ class RemoteCell:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        deadline = time.monotonic() + 30
+        # serve loads rigour's name tables before it listens: tens of seconds on a busy machine.
+        deadline = time.monotonic() + 150
         while time.monotonic() < deadline:
             try:
                 if httpx.get(f"http://127.0.0.1:{self.port}/healthz", timeout=1).status_code == 200:
