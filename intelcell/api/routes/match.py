@@ -10,7 +10,7 @@ response lists ``hits``, the possible matches the caller may not read (hit/no-hi
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
@@ -18,9 +18,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from intelcell.api.auditing import record_read
 from intelcell.api.auth import cell_of, current_user
 from intelcell.api.errors import ApiError
-from intelcell.api.routes.rfis import refused
+from intelcell.api.routes.rfis import Question, refused
 from intelcell.domain.matching import ftf_v1
-from intelcell.exchange.rfis import MAX_TEXT, RfiError
+from intelcell.exchange.rfis import RfiError
 from intelcell.fighters import hits, screening
 from intelcell.fighters.screening import QueryError, Result
 from intelcell.store.users import User
@@ -127,18 +127,8 @@ def match(
     }
 
 
-class HitQuestion(BaseModel):
-    """A question for the unnamed holder of a hit: text, label, deadline and priority."""
-
-    model_config = ConfigDict(extra="forbid")
-    question: str = Field(min_length=1, max_length=MAX_TEXT)
-    label: str = Field(min_length=1, max_length=1000, examples=["NATO SECRET // REL TO COALITION"])
-    deadline: str = Field(min_length=1, max_length=64, examples=["2026-12-01T12:00:00Z"])
-    priority: Literal["routine", "priority", "immediate", "flash"]
-
-
 @router.post("/hits/{ref}/rfi", status_code=201)
-def ask_holder(ref: str, body: HitQuestion, request: Request, user: Authenticated) -> dict[str, Any]:
+def ask_holder(ref: str, body: Question, request: Request, user: Authenticated) -> dict[str, Any]:
     """Open an RFI to the holder of a hit your member received; the holder stays unnamed to you.
 
     404 for a reference your member did not receive (whoever else received it).

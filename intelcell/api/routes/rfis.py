@@ -29,15 +29,20 @@ _STATUS = {
 }
 
 
-class AskRequest(BaseModel):
-    """A question for members or communities, with its label, deadline and priority."""
+class Question(BaseModel):
+    """A question with its label, deadline and priority."""
 
     model_config = ConfigDict(extra="forbid")
     question: str = Field(min_length=1, max_length=rfis.MAX_TEXT)
     label: str = Field(min_length=1, max_length=1000, examples=["NATO SECRET // REL TO COALITION"])
-    addressees: list[Code] = Field(min_length=1, max_length=rfis.MAX_ADDRESSEES, examples=[["LEVANT", "JOR"]])
     deadline: str = Field(min_length=1, max_length=64, examples=["2026-12-01T12:00:00Z"])
     priority: Literal["routine", "priority", "immediate", "flash"]
+
+
+class AskRequest(Question):
+    """A question for members or communities, with its label, deadline and priority."""
+
+    addressees: list[Code] = Field(min_length=1, max_length=rfis.MAX_ADDRESSEES, examples=[["LEVANT", "JOR"]])
 
 
 class AnswerRequest(BaseModel):
