@@ -16,9 +16,10 @@ The functions are pure; `analyse` is cached because the same names recur across 
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from normality import ascii_text
@@ -97,6 +98,11 @@ class Token:
     skeleton: str  # consonant classes (see module docstring)
     symbols: frozenset[str]  # rigour name symbols (Wikidata ids, particle codes)
     weak: bool  # particle or title: carries little identity
+    weight: float = field(init=False, compare=False, hash=False)  # its share of a name's identity
+
+    def __post_init__(self) -> None:
+        # Particles count a quarter, initials half: derived once, read in every comparison.
+        object.__setattr__(self, "weight", 0.25 if self.weak else 0.5 if len(self.latin) == 1 else 1.0)
 
     def to_json(self) -> list[object]:
         """Compact JSON form, for storing analysed names."""
@@ -115,6 +121,10 @@ class AnalysedName:
 
     text: str
     tokens: tuple[Token, ...]
+    strong_count: int = field(init=False, compare=False, hash=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "strong_count", sum(1 for t in self.tokens if not t.weak))
 
     @property
     def strong(self) -> tuple[Token, ...]:
@@ -198,8 +208,12 @@ def warm() -> None:
     analyze_names(NameTypeTag.PER, ["Abu Bakr al-Baghdadi"], consolidate=False)
 
 
+@lru_cache(maxsize=500_000)
 def token_similarity(a: Token, b: Token) -> float:
-    """How alike two tokens are, 0..1: equal, a shared name symbol, one skeleton, or close spelling."""
+    """How alike two tokens are, 0..1: equal, a shared name symbol, one skeleton, or close spelling.
+
+    Cached: screening meets the same common tokens (Muhammad, Ali, al-) in most candidates.
+    """
     if a.latin == b.latin:
         return 1.0
     if a.symbols & b.symbols:
@@ -263,30 +277,25 @@ def name_similarity(a: AnalysedName, b: AnalysedName) -> NameMatch:
         used_r.add(j)
         pairs.append((left[i].latin, right[j].latin, round(sim, 3)))
         pairs_at.append((i, j))
-        matched_l += sim * _weight(left[i])
-        matched_r += sim * _weight(right[j])
-    total_l = sum(_weight(t) for t in left)
-    total_r = sum(_weight(t) for t in right)
+        matched_l += sim * left[i].weight
+        matched_r += sim * right[j].weight
+    total_l = sum(t.weight for t in left)
+    total_r = sum(t.weight for t in right)
     cover_l, cover_r = matched_l / total_l, matched_r / total_r
     if total_l == total_r:
         short, long_ = max(cover_l, cover_r), min(cover_l, cover_r)
     else:
         short, long_ = (cover_l, cover_r) if total_l < total_r else (cover_r, cover_l)
     score = 0.85 * short + 0.15 * long_
-    strong = min(len(a.strong), len(b.strong))
-    if strong <= 1:
+    if min(a.strong_count, b.strong_count) <= 1:
         # One name part is weak evidence; two one-part names (Hannibal, Hannibal) a little less so.
-        score = min(score, 0.9 if max(len(a.strong), len(b.strong)) == 1 else 0.8)
+        score = min(score, 0.9 if max(a.strong_count, b.strong_count) == 1 else 0.8)
     if _crosses_nasab(left, right, pairs_at):
         score *= 0.5
     unmatched = tuple(t.latin for k, t in enumerate(left) if k not in used_l and not t.weak) + tuple(
         t.latin for k, t in enumerate(right) if k not in used_r and not t.weak
     )
     return NameMatch(round(score, 4), tuple(pairs), unmatched)
-
-
-def _weight(token: Token) -> float:
-    return 0.25 if token.weak else 0.5 if len(token.latin) == 1 else 1.0
 
 
 def _nasab_at(tokens: tuple[Token, ...]) -> int | None:
@@ -310,6 +319,9 @@ def _joined(tokens: tuple[Token, ...], other: tuple[Token, ...]) -> tuple[Token,
     """``tokens`` with neighbours merged where the other name writes them as one word (Jan Daniel/JanDaniel)."""
     if len(tokens) < 2:
         return tokens
+    longest = max(len(t.latin) for t in other)
+    if longest < min(len(x.latin) + len(y.latin) for x, y in itertools.pairwise(tokens)):
+        return tokens  # no word of the other name is long enough to be two of these joined
     whole = {t.latin for t in other}
     out: list[Token] = []
     k = 0

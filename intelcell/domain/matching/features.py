@@ -19,14 +19,17 @@ WEAK_ALIAS_DISCOUNT = 0.9
 def best_name_match(query: Profile, candidate: Profile) -> tuple[NameMatch, str, str]:
     """The most similar pair of names between two records (weak aliases discounted)."""
     best: tuple[NameMatch, str, str] = (NameMatch(0.0, (), ()), "", "")
-    for q in query.names + query.weak_names:
-        q_weak = q in query.weak_names
-        for c in candidate.names + candidate.weak_names:
+    mine = [(n, False) for n in query.names] + [(n, True) for n in query.weak_names]
+    theirs = [(n, False) for n in candidate.names] + [(n, True) for n in candidate.weak_names]
+    for q, q_weak in mine:
+        for c, c_weak in theirs:
             found = name_similarity(q, c)
-            if q_weak or c in candidate.weak_names:
+            if q_weak or c_weak:
                 found = NameMatch(found.score * WEAK_ALIAS_DISCOUNT, found.pairs, found.unmatched)
             if found.score > best[0].score:
                 best = (found, q.text, c.text)
+                if found.score >= 1.0:
+                    return best  # nothing beats an exact pair
     return best
 
 
