@@ -71,6 +71,6 @@ def load(cell: Cell, count: int = COUNT) -> int:
             )
         bound = records.assignable_label(cell, desk, label_text)
         valid = validate_all((f"demo {e['id']}", e) for e in entities)
-        stored += len(records.store(cell, desk, valid, bound, discoverable, disclose, path="cli: demo"))
+        stored += len(records.store(cell, desk, valid, bound, discoverable, disclose, path="cli: demo", link=False))
     resolution.resolve(cell)  # link the members' records into persons and fill the review queue
     return stored

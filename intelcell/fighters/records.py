@@ -27,7 +27,7 @@ from intelcell.clock import iso
 from intelcell.domain.label import Label, LabelError, parse
 from intelcell.domain.person import Profile, blocking_keys
 from intelcell.domain.policy import Viewer, can_read
-from intelcell.fighters import index
+from intelcell.fighters import index, resolution
 from intelcell.fighters.entities import Entity, EntityError, validate_all
 from intelcell.store import audit
 from intelcell.store.audit import AuditEvent
@@ -233,8 +233,9 @@ def submit(
     disclose_holder: bool = False,
     *,
     path: str = "api: persons",
+    link: bool = True,
 ) -> list[Record]:
-    """Validate every entity, then store them all under the label in one transaction.
+    """Validate every entity, then store them all under the label in one transaction (then link them).
 
     Raises SubmitError and stores nothing when the label or any entity is refused; refusals name
     the entity by its position (``entities[3]``), its id and the property.
@@ -244,7 +245,7 @@ def submit(
         valid = validate_all((f"entities[{n}]", entity) for n, entity in enumerate(entities))
     except EntityError as exc:
         raise SubmitError("invalid_entity", exc.reason) from None
-    return store(cell, user, valid, label, discoverable, disclose_holder, path=path)
+    return store(cell, user, valid, label, discoverable, disclose_holder, path=path, link=link)
 
 
 def store(
@@ -257,12 +258,15 @@ def store(
     *,
     path: str = "api: persons",
     batch_size: int | None = None,
+    link: bool = True,
 ) -> list[Record]:
     """Store validated entities under a label `assignable_label` returned; each entity's current record.
 
     One transaction, with one audit entry naming the records stored; with ``batch_size`` (large
     imports, validated whole beforehand) that many entities per transaction, so the server's
-    writers are not held up for the length of a file.
+    writers are not held up for the length of a file. With ``link``, each committed batch is then
+    linked into persons (incremental resolution); a loader that resolves in batch afterwards
+    passes False.
     """
     label_id = cell.labels.ensure(cell.db, [label])[label]  # committed before the records that use it
     size = batch_size or max(len(valid), 1)
@@ -282,6 +286,9 @@ def store(
                 ids = [r.id for r in stored]
                 event = AuditEvent("write", "person.add", path, user.member, user.name, ids, [label.text()], detail)
                 audit.append(conn, event, now)
+        if stored and link:
+            # After the commit: a resolution failure must never refuse records already stored.
+            resolution.resolve_records(cell, None, [r.id for r in stored])
         out.extend(batch)
     return out
 

@@ -248,6 +248,7 @@ persons = Table(
     UniqueConstraint("id", "version", name="uq_persons_id_version"),
     Index("ix_persons_id_current", "id", "is_current"),
     Index("ix_persons_member", "member"),
+    Index("ix_persons_current_access", "id", "is_current", "label_id", "member"),
 )
 
 person_keys = Table(

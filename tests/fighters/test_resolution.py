@@ -22,8 +22,8 @@ from tests.fighters.builders import SECRET, person
 
 
 def submit(cell: Cell, owner: User, label: str, *entities: dict[str, Any]) -> None:
-    """Store ``entities`` for ``owner`` under ``label``."""
-    records.submit(cell, owner, list(entities), label, path="test")
+    """Store ``entities`` for ``owner`` under ``label``, unlinked: each test runs resolution itself."""
+    records.submit(cell, owner, list(entities), label, path="test", link=False)
 
 
 def baghdadi(id: str, name: str, **props: Any) -> dict[str, Any]:
@@ -228,6 +228,15 @@ def test_incremental_respects_decisions_and_rescores_a_changed_record(cell: Cell
     assert links(cell) == {("FRA-b1", "IRQ-b2"): "rejected"}
     found = clusters(cell)
     assert len({found["FRA-b1"], found["IRQ-b2"], found["IRQ-b3"]}) == 3
+
+
+def test_submitted_records_are_linked_as_they_are_stored(cell: Cell, fra: User, irq: User) -> None:
+    records.submit(cell, fra, [B1, X1], SECRET, path="test")
+    records.submit(cell, irq, [B2, B3], SECRET, path="test")
+    incremental = links(cell), clusters(cell)
+    assert together(incremental[1], "FRA-b1", "IRQ-b2", "IRQ-b3")
+    resolution.resolve(cell)
+    assert (links(cell), clusters(cell)) == incremental
 
 
 def test_unresolved_lists_records_no_run_has_clustered(cell: Cell, fra: User) -> None:
