@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo serve test test-sqlite test-postgres lint system-deps bench clean
+.PHONY: demo serve test test-sqlite test-postgres lint system-deps bench bench-fighters clean
 
 $(STAMP): pyproject.toml
 	scripts/check-python $(PYTHON)
@@ -34,6 +34,15 @@ lint: $(STAMP)
 bench: $(STAMP)  ## Benchmarks side by side with their peers (not part of the test suite)
 	$(BIN)/pip install --quiet -e ".[test,bench]"
 	$(BIN)/python bench/taxii_vs_medallion.py
+	$(MAKE) bench-fighters
+
+bench-fighters: $(STAMP)  ## Name pairs and FEBRL4 beside logic-v2, calibration, Bloom filters, screening at 100k
+	$(BIN)/pip install --quiet -e ".[test,bench]"
+	$(BIN)/python bench/names_eval.py
+	$(BIN)/python bench/febrl4_eval.py
+	$(BIN)/python bench/calibrate_ftf.py
+	$(BIN)/python bench/bloom_eval.py
+	$(BIN)/python bench/screening_bench.py --records 100000
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis intelcell.egg-info
