@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 import click
 import uvicorn
 
@@ -24,4 +26,7 @@ def serve(host: str | None, port: int | None) -> None:
     validation.warm()
     click.echo("intelcell: loading name tables for screening (once per start)...", err=True)
     names.warm()
+    # The name tables are millions of long-lived objects: keep them out of every collection
+    # (at 1M records, full collections over them made the screening p99 186 ms).
+    gc.freeze()
     uvicorn.run(app, host=host or current.settings.host, port=port, log_level="info")

@@ -13,10 +13,11 @@ a hit) themselves; nothing returned here may be shown to a caller as it is.
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import Connection, delete, func, select
+from sqlalchemy import Connection, case, delete, func, literal, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from intelcell.store.schema import person_key_counts, person_keys
@@ -103,15 +104,29 @@ def chosen_keys(frequencies: dict[str, int], budget: int) -> list[str]:
     return chosen
 
 
-def candidates(conn: Connection, keys: Iterable[str], limit: int = 200, budget: int = 20_000) -> list[int]:
-    """Person pks of current records sharing the query's affordable keys, most shared keys first.
+#: The population the rarity weights assume: a constant (at least the store's size) keeps the
+#: weights positive and the ranking independent of a count of all records on every query.
+POPULATION = 10_000_000
 
+
+def candidates(conn: Connection, keys: Iterable[str], limit: int = 200, budget: int = 20_000) -> list[int]:
+    """Person pks of current records sharing the query's affordable keys, rarest evidence first.
+
+    Each shared key weighs log(POPULATION / its count), so one shared rare key (a document, a
+    full birth date, an unusual surname) outranks several common ones (screening bench at 1M: the
+    true person among the first 50 went from 0.846 of the first 100 by count to 0.853).
     Access is not applied (see the module docstring).
     """
-    chosen = chosen_keys(counts(conn, keys), budget)
+    frequencies = counts(conn, keys)
+    chosen = chosen_keys(frequencies, budget)
     if not chosen:
         return []
-    shared = func.count().label("shared")
+    weight = case(
+        {key: literal(math.log(POPULATION / max(frequencies[key], 1))) for key in chosen},
+        value=person_keys.c.key,
+        else_=literal(0.0),
+    )
+    shared = func.sum(weight).label("shared")
     query = (
         select(person_keys.c.person_pk, shared)
         .where(person_keys.c.key.in_(chosen))

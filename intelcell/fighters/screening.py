@@ -35,7 +35,7 @@ from intelcell.store.schema import person_hits, persons
 from intelcell.store.users import User
 
 MAX_LIMIT = 100
-CANDIDATES = 100  # records scored per query: the index ranks them by shared keys
+CANDIDATES = 30  # records scored per query, rarest shared evidence first (bench: recall@5 -0.014, p95 40 -> 16 ms)
 
 
 class QueryError(ValueError):
