@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, and_, false, or_
+from sqlalchemy import ColumnElement, Connection, and_, false
 
 from intelcell.cell import Cell
 from intelcell.domain.label import Label
@@ -34,15 +34,8 @@ class Access:
         """SQL condition: a stored version this caller may read."""
         if not self.collection_ids:
             return false()
-        by_label = (
-            table.c.label_id.in_(sorted(self.readable.any_originator)) if self.readable.any_originator else false()
-        )
-        own = (
-            and_(table.c.originator == self.member, table.c.label_id.in_(sorted(self.readable.own_objects)))
-            if self.readable.own_objects
-            else false()
-        )
-        return and_(table.c.collection_id.in_(self.collection_ids), or_(by_label, own))
+        readable = self.readable.clause(table.c.label_id, table.c.originator, self.member)
+        return and_(table.c.collection_id.in_(self.collection_ids), readable)
 
 
 def access_for(cell: Cell, conn: Connection, user: User, collection_id: str | None = None) -> Access:

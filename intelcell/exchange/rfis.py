@@ -31,7 +31,6 @@ from intelcell.exchange.access import access_for
 from intelcell.exchange.query import Filters, select_versions
 from intelcell.store import audit
 from intelcell.store.audit import AuditEvent
-from intelcell.store.labels import Readable
 from intelcell.store.schema import rfi_answers, rfis, users
 from intelcell.store.users import User
 
@@ -177,17 +176,6 @@ def _addressees(cell: Cell, user: User, codes: Sequence[str]) -> list[str]:
     return out
 
 
-def label_readable(table: Any, readable: Readable, member: str) -> ColumnElement[bool]:
-    """SQL: the row's label may be read by the viewer, the row's member being its originator."""
-    by_label = table.c.label_id.in_(sorted(readable.any_originator)) if readable.any_originator else false()
-    own = (
-        and_(table.c.member == member, table.c.label_id.in_(sorted(readable.own_objects)))
-        if readable.own_objects
-        else false()
-    )
-    return or_(by_label, own)
-
-
 def _addressed(cell: Cell, member: str) -> ColumnElement[bool]:
     """SQL: ``member`` is within the RFI's expanded addressees.
 
@@ -208,10 +196,10 @@ class _View:
     def __init__(self, cell: Cell, conn: Connection, user: User) -> None:
         readable = cell.labels.readable(conn, user.viewer, cell.registry)
         self.rfi = and_(
-            label_readable(rfis, readable, user.member),
+            readable.clause(rfis.c.label_id, rfis.c.member, user.member),
             or_(rfis.c.member == user.member, _addressed(cell, user.member)),
         )
-        self.answer = label_readable(rfi_answers, readable, user.member)
+        self.answer = readable.clause(rfi_answers.c.label_id, rfi_answers.c.member, user.member)
 
     def answered(self) -> Exists:
         """SQL: the RFI has an answer this caller sees."""

@@ -55,10 +55,11 @@ def hits_on_records(cell: Cell, conn: Connection, user: User, limit: int = 100) 
     on_record = select(persons.c.pk).where(
         persons.c.id == person_hits.c.person_id,
         persons.c.is_current,
-        rfis.label_readable(persons, readable, user.member),
+        readable.clause(persons.c.label_id, persons.c.member, user.member),
     )
     on_encoding = select(person_encodings.c.pk).where(
-        person_encodings.c.id == person_hits.c.person_id, rfis.label_readable(person_encodings, readable, user.member)
+        person_encodings.c.id == person_hits.c.person_id,
+        readable.clause(person_encodings.c.label_id, person_encodings.c.member, user.member),
     )
     query = (
         select(person_hits)

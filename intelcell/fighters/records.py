@@ -20,7 +20,7 @@ from datetime import datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import ColumnElement, Connection, and_, false, or_, select, text
+from sqlalchemy import ColumnElement, Connection, select, text
 
 from intelcell.cell import Cell
 from intelcell.clock import iso
@@ -104,13 +104,7 @@ def assignable_label(cell: Cell, user: User, label_text: str) -> Label:
 
 def visible(readable: Readable, member: str) -> ColumnElement[bool]:
     """SQL: a ``persons`` row the viewer with ``readable`` labels, of ``member``, may read."""
-    by_label = persons.c.label_id.in_(sorted(readable.any_originator)) if readable.any_originator else false()
-    own = (
-        and_(persons.c.member == member, persons.c.label_id.in_(sorted(readable.own_objects)))
-        if readable.own_objects
-        else false()
-    )
-    return or_(by_label, own)
+    return readable.clause(persons.c.label_id, persons.c.member, member)
 
 
 def _visible_to(cell: Cell, conn: Connection, viewer: Viewer) -> ColumnElement[bool]:

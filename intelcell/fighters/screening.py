@@ -91,13 +91,6 @@ def _profile(stored: str) -> Profile:
     return Profile.from_json(orjson.loads(stored))
 
 
-def _may_read(readable: Readable, viewer_member: str, row: Any) -> bool:
-    # The same rule as records.visible(), applied to a row already fetched.
-    return row.label_id in readable.any_originator or (
-        row.member == viewer_member and row.label_id in readable.own_objects
-    )
-
-
 def _candidates(conn: Connection, profile: Profile) -> list[Any]:
     pks = index.candidates(conn, blocking_keys(profile), limit=CANDIDATES)
     if not pks:
@@ -122,7 +115,7 @@ def _screen_one(
     scored.sort(key=lambda pair: (-pair[1].score, pair[0].id))
     results, hidden = [], []
     for row, comparison in scored:
-        if _may_read(readable, user.member, row):
+        if readable.allows(row.label_id, row.member, user.member):
             label = cell.labels.label(conn, row.label_id)
             results.append(
                 Result(row.id, row.member, label.text() if label else "", orjson.loads(row.entity), comparison)

@@ -10,8 +10,9 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import ColumnElement, Connection, and_, false, or_, select
 
 from intelcell.domain import marking
 from intelcell.domain.label import Label, LabelError, Vocabulary, parse
@@ -27,6 +28,16 @@ class Readable:
 
     any_originator: frozenset[int]
     own_objects: frozenset[int]
+
+    def clause(self, label_id: Any, originator: Any, viewer_member: str) -> ColumnElement[bool]:
+        """SQL: a row with these label-id and originator columns is readable by the viewer."""
+        by_label = label_id.in_(sorted(self.any_originator)) if self.any_originator else false()
+        own = and_(originator == viewer_member, label_id.in_(sorted(self.own_objects))) if self.own_objects else false()
+        return or_(by_label, own)
+
+    def allows(self, label_id: int, originator: str, viewer_member: str) -> bool:
+        """The same decision as `clause`, for a row already fetched."""
+        return label_id in self.any_originator or (originator == viewer_member and label_id in self.own_objects)
 
 
 class LabelIndex:
