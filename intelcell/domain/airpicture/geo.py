@@ -68,11 +68,28 @@ class LocalFrame:
         delta = ecef - (self._origin if ecef.ndim == 1 else self._origin[:, None])
         return self._rot @ delta
 
-    def to_wgs84(self, east: Array | float, north: Array | float, up: Array | float = 0.0) -> tuple[Array, Array, Array]:
+    def to_wgs84(
+        self, east: Array | float, north: Array | float, up: Array | float = 0.0
+    ) -> tuple[Array, Array, Array]:
         """Latitude, longitude (degrees) and height (metres) of local east-north-up positions."""
         enu = np.array(np.broadcast_arrays(east, north, up), dtype=float)
         ecef = self._rot.T @ enu + (self._origin if enu.ndim == 1 else self._origin[:, None])
         return from_ecef(ecef[0], ecef[1], ecef[2])
+
+    def surface_to_wgs84(self, east: Array | float, north: Array | float) -> tuple[Array, Array]:
+        """Latitude and longitude of the ellipsoid point whose local horizontal position is given.
+
+        The inverse of ``to_enu(lat, lon, 0)`` on the horizontal axes: the tracker keeps only east
+        and north, so the way back must find the height on the tangent plane's normal at which
+        the point lies on the ellipsoid (the plane is 7 km above it at 300 km from the origin).
+        """
+        e, n = np.broadcast_arrays(np.asarray(east, dtype=float), np.asarray(north, dtype=float))
+        up = -(e**2 + n**2) / (2 * A)
+        for _ in range(3):
+            lat, lon, h = self.to_wgs84(e, n, up)
+            up = up - h
+        lat, lon, _ = self.to_wgs84(e, n, up)
+        return lat, lon
 
 
 def polar_to_wgs84(

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 # Beyond these a report is not an aircraft in the atmosphere but a corrupt or hostile record.
 MIN_ALT_M = -500.0
@@ -25,7 +25,7 @@ class PlotError(ValueError):
     """A plot that cannot be a detection of an aircraft; the message says which field and why."""
 
 
-class Identity(str, Enum):
+class Identity(StrEnum):
     """The seven standard identities of DESIGN.md section 4 (STANAG 1241 / APP-6)."""
 
     PENDING = "PENDING"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 _SENSOR_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 
@@ -17,7 +17,7 @@ class SensorError(ValueError):
     """A sensor definition that cannot be used; the message names the field."""
 
 
-class SensorKind(str, Enum):
+class SensorKind(StrEnum):
     """What kind of sensor reports the plots."""
 
     AWACS = "awacs"
