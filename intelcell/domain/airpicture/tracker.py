@@ -80,6 +80,7 @@ class Tracker:
         self._p = np.zeros((cap, 4, 4))
         self._t = np.zeros(cap)
         self._alt = np.full(cap, np.nan)
+        self._addr = np.full(cap, -1, dtype=np.int64)  # Mode S address of the track, -1 if none
         self._used = np.zeros(cap, dtype=bool)
         self._confirmed = np.zeros(cap, dtype=bool)
         self._meta: dict[int, _Meta] = {}
@@ -102,9 +103,10 @@ class Tracker:
             by_sensor: dict[str, list[Plot]] = {}
             for plot in ordered[start:stop]:
                 by_sensor.setdefault(plot.sensor, []).append(plot)
-            for batch in sorted(by_sensor.values(), key=lambda b: b[0].time):
-                for slot in self._process_batch(batch):
-                    changed[slot] = None
+            for sensor_plots in sorted(by_sensor.values(), key=lambda b: b[0].time):
+                for batch in _one_report_per_address(sensor_plots):
+                    for slot in self._process_batch(batch):
+                        changed[slot] = None
             start = stop
         states = self._states([slot for slot in changed if self._confirmed[slot]])
         if ordered:
@@ -155,18 +157,18 @@ class Tracker:
         )
         z = enu[:2].T.copy()
         r = np.array([p.sigma_m for p in batch]) ** 2
+        addr = np.array([-1 if p.icao24 is None else int(p.icao24, 16) for p in batch], dtype=np.int64)
         self.latest_time = max(self.latest_time, float(t.max()))
         free = np.ones(len(batch), dtype=bool)
-        gated_by_confirmed = np.zeros(len(batch), dtype=bool)
+        gated = np.zeros(len(batch), dtype=bool)
         touched: list[int] = []
         for confirmed in (True, False):
             slots = np.flatnonzero(self._used & (self._confirmed == confirmed))
             cols = np.flatnonzero(free)
             if len(slots) == 0 or len(cols) == 0:
                 continue
-            pairs, in_gate = self._assign(slots, t[cols], z[cols], r[cols])
-            if confirmed:
-                gated_by_confirmed[cols] = in_gate
+            pairs, in_gate = self._assign(slots, t[cols], z[cols], r[cols], addr[cols])
+            gated[cols] |= in_gate
             for slot, col in pairs:
                 plot_index = int(cols[col])
                 free[plot_index] = False
@@ -175,16 +177,26 @@ class Tracker:
                 rows = np.array([slot for slot, _ in pairs])
                 idx = cols[np.array([col for _, col in pairs])]
                 self._update(rows, t[idx], z[idx], r[idx], [batch[int(i)] for i in idx])
-        for i in np.flatnonzero(free & ~gated_by_confirmed):
-            self._start(batch[int(i)], float(t[i]), z[i], float(r[i]))
+        # A plot inside some track's gate that lost the assignment is that track's second report
+        # or a near neighbour: starting a track on it would make a duplicate.
+        # Two unclaimed plots of one batch within three sigma of each other are one aircraft seen
+        # twice (a split plot): only the first starts a track.
+        started: list[int] = []
+        for i in np.flatnonzero(free & ~gated).tolist():
+            if started:
+                near = np.sum((z[started] - z[i]) ** 2, axis=1) < 9 * (r[started] + r[i])
+                if near.any():
+                    continue
+            started.append(i)
+            self._start(batch[i], float(t[i]), z[i], float(r[i]))
         return touched
 
     def _assign(
-        self, slots: np.ndarray, t: np.ndarray, z: np.ndarray, r: np.ndarray
+        self, slots: np.ndarray, t: np.ndarray, z: np.ndarray, r: np.ndarray, addr: np.ndarray
     ) -> tuple[list[tuple[int, int]], np.ndarray]:
         """Global nearest neighbour between ``slots`` and plots; also which plots fell in any gate."""
         tb = float(t.mean())
-        dt = np.maximum(tb - self._t[slots], 0.0)
+        dt = tb - self._t[slots]
         x, p = _predict(self._x[slots], self._p[slots], dt, self.config.process_noise)
         # Each plot at its own time: shift the predicted position by velocity times the offset.
         off = t - tb
@@ -196,6 +208,9 @@ class Tracker:
         det = a * c - b * b
         d2 = (c * ex * ex - 2 * b * ex * ny + a * ny * ny) / det
         inside = d2 < self.config.gate_chi2
+        # A Mode S address is the aircraft's own: a plot never joins a track of another address.
+        track_addr = self._addr[slots][:, None]
+        inside &= (track_addr < 0) | (addr[None, :] < 0) | (track_addr == addr[None, :])
         in_gate = inside.any(axis=0)
         rows, cols = np.nonzero(inside)
         if len(rows) == 0:
@@ -206,23 +221,26 @@ class Tracker:
 
     def _update(self, slots: np.ndarray, t: np.ndarray, z: np.ndarray, r: np.ndarray, plots: list[Plot]) -> None:
         """Kalman update of each slot with its plot, predicted exactly to the plot's time."""
-        dt = np.maximum(t - self._t[slots], 0.0)
+        # A plot older than the track's last update (another sensor's, late) is applied by
+        # retrodiction: back to the plot's time, update, forward again.
+        dt = t - self._t[slots]
         x, p = _predict(self._x[slots], self._p[slots], dt, self.config.process_noise)
         s = p[:, :2, :2] + r[:, None, None] * np.eye(2)
         s_inv = np.linalg.inv(s)
         gain = p[:, :, :2] @ s_inv
         innovation = z - x[:, :2]
-        self._x[slots] = x + np.einsum("nij,nj->ni", gain, innovation)
+        x_new = x + np.einsum("nij,nj->ni", gain, innovation)
         ikh = np.eye(4)[None] - gain @ np.eye(4)[_H_IDX][None]
         # Joseph form keeps the covariance symmetric and positive after many updates.
         p_new = ikh @ p @ ikh.transpose(0, 2, 1) + gain @ (r[:, None, None] * np.eye(2)) @ gain.transpose(0, 2, 1)
-        self._p[slots] = p_new
+        forward = np.maximum(-dt, 0.0)
+        self._x[slots], self._p[slots] = _predict(x_new, p_new, forward, self.config.process_noise)
         self._t[slots] = np.maximum(self._t[slots], t)
         gain_alt = self.config.altitude_gain
         for slot, plot in zip(slots.tolist(), plots, strict=True):
             meta = self._meta[slot]
             meta.hits += 1
-            self._note(meta, plot)
+            self._note(slot, meta, plot)
             if plot.alt_m is not None:
                 old = self._alt[slot]
                 self._alt[slot] = plot.alt_m if math.isnan(old) else old + gain_alt * (plot.alt_m - old)
@@ -241,7 +259,7 @@ class Tracker:
         self._t[slot] = t
         self._alt[slot] = np.nan if plot.alt_m is None else plot.alt_m
         meta = _Meta(first_time=t)
-        self._note(meta, plot)
+        self._note(slot, meta, plot)
         self._meta[slot] = meta
 
     def _confirm(self, slot: int) -> None:
@@ -268,12 +286,14 @@ class Tracker:
             self._p = np.concatenate([self._p, np.zeros((grow, 4, 4))])
             self._t = np.concatenate([self._t, np.zeros(grow)])
             self._alt = np.concatenate([self._alt, np.full(grow, np.nan)])
+            self._addr = np.concatenate([self._addr, np.full(grow, -1, dtype=np.int64)])
             self._used = np.concatenate([self._used, np.zeros(grow, dtype=bool)])
             self._confirmed = np.concatenate([self._confirmed, np.zeros(grow, dtype=bool)])
             free = np.array([old])
         slot = int(free[0])
         self._used[slot] = True
         self._confirmed[slot] = False
+        self._addr[slot] = -1
         return slot
 
     def _free(self, slot: int) -> None:
@@ -283,10 +303,11 @@ class Tracker:
         self._used[slot] = False
         self._confirmed[slot] = False
 
-    @staticmethod
-    def _note(meta: _Meta, plot: Plot) -> None:
+    def _note(self, slot: int, meta: _Meta, plot: Plot) -> None:
         """Keep a plot's provenance and codes (the latest code wins)."""
         meta.sensors.add(plot.sensor)
+        if plot.icao24 is not None:
+            self._addr[slot] = int(plot.icao24, 16)
         if plot.mode3a is not None:
             meta.mode3a = plot.mode3a
         if plot.icao24 is not None:
@@ -348,17 +369,39 @@ def quality(sigma_m: float) -> int:
 
 
 def _predict(x: np.ndarray, p: np.ndarray, dt: np.ndarray, q: float) -> tuple[np.ndarray, np.ndarray]:
-    """Constant-velocity prediction of many states by their own time steps (white-noise acceleration)."""
+    """Constant-velocity prediction of many states by their own time steps (white-noise acceleration).
+
+    A negative step (retrodiction) moves the state back; its noise is that of the same step forward.
+    """
     f = np.tile(np.eye(4), (len(dt), 1, 1))
     f[:, 0, 2] = dt
     f[:, 1, 3] = dt
     x_new = np.einsum("nij,nj->ni", f, x)
-    q11, q12, q22 = q * dt**3 / 3, q * dt**2 / 2, q * dt
+    span = np.abs(dt)
+    q11, q12, q22 = q * span**3 / 3, q * dt**2 / 2 * np.sign(dt), q * span
     noise = np.zeros_like(p)
     noise[:, 0, 0] = noise[:, 1, 1] = q11
     noise[:, 0, 2] = noise[:, 2, 0] = noise[:, 1, 3] = noise[:, 3, 1] = q12
     noise[:, 2, 2] = noise[:, 3, 3] = q22
     return x_new, f @ p @ f.transpose(0, 2, 1) + noise
+
+
+def _one_report_per_address(plots: list[Plot]) -> list[list[Plot]]:
+    """Split one sensor's plots so no batch holds two reports of one Mode S address (ADS-B at 2 Hz)."""
+    batches: list[list[Plot]] = []
+    seen: list[set[str]] = []
+    for plot in plots:
+        k = 0
+        if plot.icao24 is not None:
+            while k < len(seen) and plot.icao24 in seen[k]:
+                k += 1
+        if k == len(batches):
+            batches.append([])
+            seen.append(set())
+        batches[k].append(plot)
+        if plot.icao24 is not None:
+            seen[k].add(plot.icao24)
+    return batches
 
 
 def _gnn(rows: np.ndarray, cols: np.ndarray, cost: np.ndarray, shape: tuple[int, int]) -> list[tuple[int, int]]:
