@@ -1,0 +1,1 @@
+"""The air picture's adapters: ingest formats, sensor registry, the tracking engine, the live feed."""
