@@ -9,6 +9,7 @@ import click
 
 from intelcell import __version__
 from intelcell.cli import audit, collections, demo, peers, registry, serve, settings_cmd, tokens
+from intelcell.cli.airpicture import airpicture
 from intelcell.cli.encode import encode as encode_command
 from intelcell.cli.persons import persons
 from intelcell.cli.resolve import resolve
@@ -53,6 +54,7 @@ cli.add_command(settings_cmd.settings_command)
 cli.add_command(persons)
 cli.add_command(screen)
 cli.add_command(resolve)
+cli.add_command(airpicture)
 persons.add_command(encode_command)  # intelcell persons encode
 
 

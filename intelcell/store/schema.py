@@ -323,3 +323,67 @@ person_encodings = Table(
     Column("disclose_holder", Boolean, nullable=False),
     Column("created_at", UtcDateTime(), nullable=False),
 )
+
+# -- air picture ---------------------------------------------------------------------------------
+
+air_sensors = Table(
+    "air_sensors",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("member", String(16), nullable=False),  # owner
+    Column("kind", String(16), nullable=False),  # awacs | radar | adsb | system
+    Column("definition", Text, nullable=False),  # JSON: site or orbit, accuracy, SAC/SIC
+    # Label of the sensor's data: a track carries the dominant label of its sensors'.
+    Column("label_id", Integer, ForeignKey("labels.id"), nullable=False),
+    # Who may learn that this sensor contributed to a track (the provenance portion of a track).
+    Column("provenance_label_id", Integer, ForeignKey("labels.id"), nullable=False),
+    Column("sac", Integer, nullable=True),
+    Column("sic", Integer, nullable=True),
+    Column("last_time", Float, nullable=True),  # newest plot time accepted: time must not go back
+    Column("is_demo", Boolean, nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    UniqueConstraint("sac", "sic", name="uq_air_sensors_sac_sic"),
+)
+
+air_areas = Table(
+    "air_areas",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("polygon", Text, nullable=False),  # JSON [[lat, lon], ...]
+    # A track inside the area carries this label too (dominant with its sensors').
+    Column("label_id", Integer, ForeignKey("labels.id"), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+)
+
+# Acknowledged input not yet run through the tracker: plots and analysts' identity decisions.
+air_inbox = Table(
+    "air_inbox",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("payload", Text, nullable=False),  # JSON
+    Column("received_at", Float, nullable=False),  # UNIX seconds, for ingest-to-feed latency
+)
+
+# The picture and its change feed in one table: a row per system track, `seq` raised on each change.
+air_tracks = Table(
+    "air_tracks",
+    metadata,
+    Column("track_number", Integer, primary_key=True),
+    Column("seq", Integer, nullable=False),
+    Column("label_id", Integer, ForeignKey("labels.id"), nullable=True),  # NULL: no one may read it
+    Column("deleted", Boolean, nullable=False),
+    Column("time", Float, nullable=False),
+    Column("state", Text, nullable=False),  # JSON of the TrackState without provenance
+    Column("sensors", Text, nullable=False),  # JSON list of contributing sensor ids
+    Column("received_at", Float, nullable=True),  # of the newest input that changed it
+    Index("ix_air_tracks_seq", "seq", unique=True),
+)
+
+# One API process runs the tracker at a time; the others serve the feed from the database.
+air_leases = Table(
+    "air_leases",
+    metadata,
+    Column("name", String(32), primary_key=True),
+    Column("holder", String(64), nullable=False),
+    Column("expires_at", Float, nullable=False),
+)
