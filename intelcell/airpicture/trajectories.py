@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+import math
 import re
 import zipfile
 from collections import Counter
@@ -154,6 +155,24 @@ def resample(
         lon=lon[valid],
         alt_m=alt[valid],
     )
+
+
+def busiest_window(trajectories: Sequence[Trajectory], minutes: float, max_gap_s: float = 60.0) -> float:
+    """Start (on a whole minute) of the window in which the most aircraft fly for a minute or more.
+
+    An aircraft counts only where its trajectory is defined: a landing and a later take-off of
+    the same airframe leave a gap that is not flight time.
+    """
+    t0 = math.floor(min(t.start for t in trajectories) / 60) * 60
+    t1 = max(t.end for t in trajectories)
+    grid = np.arange(t0, t1 + 10, 10.0)
+    flying = np.array([interpolate(t, grid, max_gap_s)[3] for t in trajectories])
+    span = round(minutes * 6)  # ten-second samples per window
+    starts = np.arange(0, max(len(grid) - span, 0) + 1, 6)  # whole minutes
+    csum = np.concatenate([np.zeros((len(trajectories), 1)), np.cumsum(flying, axis=1)], axis=1)
+    ends = np.minimum(starts + span, len(grid))
+    samples = csum[:, ends] - csum[:, starts]
+    return float(grid[starts[int(np.argmax((samples >= 6).sum(axis=0)))]])
 
 
 def read_traffic_sample(wheel: str | Path, member: str = QUICKSTART) -> list[Trajectory]:
