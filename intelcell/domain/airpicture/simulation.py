@@ -138,7 +138,8 @@ class _Fleet:
         j = np.clip(j, self.first[index], np.maximum(self.last[index] - 1, self.first[index]))
         j1 = np.minimum(j + 1, self.last[index])
         dt = self.times[j1] - self.times[j]
-        valid &= dt <= max_gap_s
+        # At a sample itself the position is known even if a long gap follows it.
+        valid &= (dt <= max_gap_s) | (times == self.times[j]) | (times == self.times[j1])
         w = np.where(dt > 0, (times - self.times[j]) / np.where(dt > 0, dt, 1.0), 0.0)
         w = np.clip(w, 0.0, 1.0)
         lat = self.lat[j] + w * (self.lat[j1] - self.lat[j])
