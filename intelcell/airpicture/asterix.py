@@ -4,6 +4,7 @@ Parsing is libasterix's (issue 5, item 2); this module maps its items to the plo
 DESIGN.md section 4 and explains, record by record, what it had to skip. Export packs the few
 CAT062 items we send directly, in the FSPEC order of libasterix's edition, because building
 libasterix records costs about a millisecond each; the tests compare the bytes with libasterix's.
+
 A datagram holds datablocks (``CAT | LEN | records``); a datablock whose length field is wrong
 ends the datagram, because nothing marks where the next one starts, and a record that does
 not parse ends its datablock for the same reason (records carry no length of their own).
@@ -152,6 +153,7 @@ def decode(data: bytes, sensors: Sequence[Sensor], *, day_start: float, now: flo
     the reception time and settles on which day each time of day falls (see ``_TimeOfDay``).
     """
     out = Decoded()
+    # Reversed, so that of two sensors registered with one SAC/SIC the first is the one used.
     codes = {(s.sac, s.sic): s for s in reversed(sensors) if s.sac is not None and s.sic is not None}
     context = _Context(codes, _TimeOfDay(day_start, now))
     offset, number = 0, 0
