@@ -23,8 +23,9 @@
    (association threshold 2 km). OSPA is Stone Soup's ``compute_OSPA_distance`` per instant;
    the bench groups states by instant itself because ``OSPAMetric.compute_over_time`` scans all
    states once per instant.
-5. **Speed.** Wall and CPU milliseconds per scan for each tracker (the Stone Soup figure
-   excludes building its ``Detection`` objects; ours includes converting plots).
+5. **Speed.** CPU (``process_time``) and wall milliseconds per scan for each tracker; the ratio
+   and the verdict use CPU time, since the machine is shared. The Stone Soup figure excludes
+   building its ``Detection`` objects; ours includes converting plots.
 6. **Load.** ``--aircraft`` synthetic aircraft (straight and turning) over a 600 km square, a
    10 s AWACS at its centre and ADS-B from half of them, one scan per second for
    ``--load-seconds``: our CPU time per second of scan and confirmed tracks against aircraft.
@@ -40,6 +41,7 @@ Run from the repository root: ``.venv/bin/python bench/airpicture_eval.py [--min
 from __future__ import annotations
 
 import argparse
+import math
 import subprocess
 import sys
 import time
@@ -308,15 +310,54 @@ class Scores:
     seconds: float
 
 
+_COMPONENTS: dict[tuple[int, tuple[int, ...]], tuple[float, float]] = {}
+
+
+class PlaneEuclidean(Euclidean):
+    """Stone Soup's Euclidean distance on two mapped components, each state's components read once.
+
+    The metric generators call the measure for every track-truth pair at every instant; reading
+    a ``StateVector`` element costs microseconds, so scoring a run would take minutes. The value
+    is the same as ``Euclidean`` (``score`` checks it on a sample).
+    """
+
+    def __call__(self, state1: State, state2: State) -> float:
+        """Distance between the mapped components of two states."""
+        a, b = _plane(state1, tuple(self.mapping)), _plane(state2, tuple(self.mapping2))
+        return math.hypot(a[0] - b[0], a[1] - b[1])
+
+
+def _plane(state: State, mapping: tuple[int, ...]) -> tuple[float, float]:
+    """The two mapped components of a state, cached for the duration of one scoring."""
+    key = (id(state), mapping)
+    value = _COMPONENTS.get(key)
+    if value is None:
+        vector = np.asarray(state.state_vector, dtype=float).ravel()
+        value = _COMPONENTS[key] = (float(vector[mapping[0]]), float(vector[mapping[1]]))
+    return value
+
+
 def score(run: Run, truths: set[GroundTruthPath]) -> Scores:
     """OSPA, GOSPA and SIAP of a run against truth with Stone Soup's metric generators."""
     began = time.perf_counter()
+    _COMPONENTS.clear()  # keyed by object id: valid only while these tracks and truths live
     tracks = as_tracks(run)
-    position = Euclidean(mapping=(0, 2))
+    position = PlaneEuclidean(mapping=(0, 2))
+    sample = [(tr[0], th[0]) for tr, th in zip(list(tracks)[:20], list(truths)[:20], strict=False)]
+    assert all(abs(position(a, b) - Euclidean(mapping=(0, 2))(a, b)) < 1e-6 for a, b in sample)
     ospa = OSPAMetric(c=C_M, p=P, measure=position)
     gospa = GOSPAMetric(c=C_M, p=P, measure=position)
-    siap = SIAPMetrics(position_measure=position, velocity_measure=Euclidean(mapping=(1, 3)))
+    siap = SIAPMetrics(position_measure=position, velocity_measure=PlaneEuclidean(mapping=(1, 3)))
     manager = MultiManager([gospa, siap], associator=TrackToTruth(association_threshold=C_M, measure=position))
+    try:
+        return _scores(manager, ospa, tracks, truths, began)
+    finally:
+        _COMPONENTS.clear()
+
+
+def _scores(manager: MultiManager, ospa: OSPAMetric, tracks: set[Track], truths: set[GroundTruthPath],
+            began: float) -> Scores:  # fmt: skip
+    """Run the generators of ``score`` and gather their figures."""
     manager.add_data({"groundtruth_paths": truths, "tracks": tracks})
     metrics = manager.generate_metrics()
     g_values = [m.value for m in metrics["gospa_generator"]["GOSPA Metrics"].value]
@@ -458,7 +499,7 @@ def main() -> None:
     parser.add_argument("--aircraft", type=int, default=1000, help="aircraft in the load test")
     parser.add_argument("--load-seconds", type=int, default=120)
     parser.add_argument("--clutter", type=float, default=0.0, help="mean false plots per radar scan")
-    parser.add_argument("--eval-step", type=int, default=2, help="seconds between metric instants")
+    parser.add_argument("--eval-step", type=int, default=5, help="seconds between metric instants")
     parser.add_argument("--skip-stonesoup", action="store_true", help="score ours only (no speed ratio)")
     parser.add_argument("--skip-load", action="store_true")
     args = parser.parse_args()
@@ -515,9 +556,15 @@ def main() -> None:
         print(row("ms/scan mean (wall)", float(np.mean(ours.wall_ms)), float(np.mean(theirs.wall_ms)), "{:.2f}"))
         print(row("ms/scan p95 (wall)", p95(ours.wall_ms), p95(theirs.wall_ms), "{:.2f}"))
         print(row("ms/scan mean (CPU)", float(np.mean(ours.cpu_ms)), float(np.mean(theirs.cpu_ms)), "{:.2f}"))
-        speedup = float(np.mean(theirs.wall_ms)) / float(np.mean(ours.wall_ms))
-        speedup_p95 = p95(theirs.wall_ms) / p95(ours.wall_ms)
-        print(f"  speed-up (Stone Soup / ours): mean {speedup:.1f}x, p95 {speedup_p95:.1f}x")
+        print(row("ms/scan p95 (CPU)", p95(ours.cpu_ms), p95(theirs.cpu_ms), "{:.2f}"))
+        # CPU time is the verdict: the machine is shared, and wall time counts other processes' turns.
+        speedup = float(np.mean(theirs.cpu_ms)) / float(np.mean(ours.cpu_ms))
+        speedup_p95 = p95(theirs.cpu_ms) / p95(ours.cpu_ms)
+        speedup_wall = float(np.mean(theirs.wall_ms)) / float(np.mean(ours.wall_ms))
+        print(
+            f"  speed-up (Stone Soup / ours), CPU: mean {speedup:.1f}x, p95 {speedup_p95:.1f}x; "
+            f"wall mean {speedup_wall:.1f}x"
+        )
         ok_ospa = ours_scores.ospa <= theirs_scores.ospa if theirs_scores else False
         print(f"  target OSPA no worse than Stone Soup's: {'MET' if ok_ospa else 'NOT MET'} "
               f"({ours_scores.ospa:.1f} m vs {theirs_scores.ospa if theirs_scores else nan:.1f} m)")  # fmt: skip
@@ -537,7 +584,7 @@ def main() -> None:
         print(f"    target under {TARGET_CORE_SHARE} s CPU per second: {verdict}")
         if theirs:
             n_tracks = np.mean([len(v) for v in theirs.estimates.values()]) or 1.0
-            per = float(np.mean(theirs.wall_ms))
+            per = float(np.mean(theirs.cpu_ms))
             print(f"    Stone Soup not run here: {per:.0f} ms/scan at {n_tracks:.0f} tracks; at {load.aircraft} tracks "
                   f"at least {per * load.aircraft / n_tracks / 1e3:.1f} s per 1 s scan (linear), "
                   f"~{per * (load.aircraft / n_tracks) ** 2 / 1e3:.0f} s if its track x detection hypothesising "
