@@ -71,6 +71,17 @@ SETTINGS: tuple[Setting, ...] = (
         "Secret key of privacy-preserving matching (text, at least 16 bytes), shared with members out of "
         "band; unset, encodings are compared only with each other (docs/privacy-preserving-matching.md).",
     ),
+    Setting(
+        "airpicture_engine",
+        True,
+        "`intelcell serve` runs the air-picture tracker when no other process holds its lease (one does at a time).",
+    ),
+    Setting("airpicture_poll_ms", 10, "How often the tracker looks for new plots and the feed for new tracks, in ms."),
+    Setting(
+        "airpicture_demo_replay",
+        True,
+        "When the demo is loaded, `intelcell serve` flies its sensors over recorded trajectories, live.",
+    ),
 )
 
 
@@ -92,6 +103,9 @@ class Settings:
     host: str
     port: int
     linkage_key: Secret | None = None
+    airpicture_engine: bool = True
+    airpicture_poll_ms: int = 10
+    airpicture_demo_replay: bool = True
 
     def __post_init__(self) -> None:
         # A linkage key read from the environment arrives as text: hide it at once.

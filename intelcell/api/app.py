@@ -8,6 +8,7 @@ from intelcell import __version__
 from intelcell.api import errors
 from intelcell.api.auth import BearerAuth
 from intelcell.api.limits import BodySizeLimit
+from intelcell.api.routes import airpicture as airpicture_routes
 from intelcell.api.routes import audit, health, labels, me, members, objects, rfis, search
 from intelcell.api.routes import encodings as encodings_routes
 from intelcell.api.routes import match as match_routes
@@ -41,6 +42,7 @@ def create_app(settings: Settings | None = None, clock: Clock = system_clock, ce
     app.include_router(persons_routes.router)
     app.include_router(match_routes.router)
     app.include_router(resolution_routes.router)
+    app.include_router(airpicture_routes.router)
     app.include_router(taxii_routes.router)
     app.include_router(pages.router)
     # Added last runs first: authentication, then the body limit, then the routes.

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import gc
+import threading
 
 import click
 import uvicorn
 
+from intelcell.airpicture.engine import Engine
+from intelcell.airpicture.sensors import all_sensors
 from intelcell.api.app import create_app
+from intelcell.cell import Cell
 from intelcell.cli.common import CliError, cell
+from intelcell.demo.airpicture import Replay
 from intelcell.domain import names
 from intelcell.exchange import validation
 
@@ -29,4 +34,32 @@ def serve(host: str | None, port: int | None) -> None:
     # The name tables are millions of long-lived objects: keep them out of every collection
     # (at 1M records, full collections over them made the screening p99 186 ms).
     gc.freeze()
-    uvicorn.run(app, host=host or current.settings.host, port=port, log_level="info")
+    stop = threading.Event()
+    threads = _airpicture_threads(current, stop)
+    try:
+        uvicorn.run(app, host=host or current.settings.host, port=port, log_level="info")
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join(timeout=5)
+
+
+def _airpicture_threads(current: Cell, stop: threading.Event) -> list[threading.Thread]:
+    """Start the tracker engine (it runs only while this process holds the lease) and the demo replay."""
+    if not current.settings.airpicture_engine:
+        return []
+    engine = Engine(current)
+    threads = [threading.Thread(target=engine.run, args=(stop,), name="airpicture-engine", daemon=True)]
+    with current.db.read() as conn:
+        demo_loaded = any(record.is_demo for record in all_sensors(conn).values())
+    if demo_loaded and current.settings.airpicture_demo_replay:
+        click.echo(
+            "intelcell: replaying the demo air picture (INTELCELL_AIRPICTURE_DEMO_REPLAY=false stops it)", err=True
+        )
+        replay = Replay(current)
+        threads.append(
+            threading.Thread(target=replay.run, args=(stop, engine.leading), name="airpicture-demo", daemon=True)
+        )
+    for thread in threads:
+        thread.start()
+    return threads

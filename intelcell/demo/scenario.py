@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from intelcell.cell import Cell
-from intelcell.demo import corpus, persons
+from intelcell.demo import airpicture, corpus, persons
 from intelcell.domain import marking
 from intelcell.domain.label import parse
 from intelcell.domain.policy import parse_clearance
@@ -246,4 +246,5 @@ def load(cell: Cell, persons_count: int = persons.COUNT) -> list[Issued]:
         if result["failure_count"]:
             raise RuntimeError(f"demo content refused: {result['failures']}")
     persons.load(cell, persons_count)
+    airpicture.load(cell, stored_users["nato.admin"])
     return issued

@@ -89,6 +89,10 @@ class LabelIndex:
                 self._by_text[row.text] = row.id
                 self._by_marking[row.marking_id] = row.id
 
+    def newest_id(self) -> int:
+        """The highest label id this process has loaded (0 when none)."""
+        return max(self._by_id, default=0)
+
     def label(self, conn: Connection, label_id: int) -> Label | None:
         """The label with this id (None when the registry can no longer interpret it)."""
         if label_id not in self._by_id:

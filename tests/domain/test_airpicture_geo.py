@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import math
-
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from intelcell.domain.airpicture.geo import LocalFrame, distance_m, polar_to_wgs84
+from intelcell.domain.airpicture.geo import LocalFrame, distance_m, polar_to_wgs84, to_ecef
 from intelcell.domain.airpicture.model import Plot, PlotError
 
 FRAME = LocalFrame(33.3, 44.4)  # Baghdad
@@ -34,13 +33,23 @@ def test_local_distances_match_great_circle_distances():
     )  # haversine is spherical: 0.2 % off the ellipsoid here
 
 
-def test_a_radar_plot_lies_at_its_ground_range_and_azimuth_from_the_site():
-    lat, lon = polar_to_wgs84(36.19, 44.01, 400.0, 100_000.0, 90.0, None)
-    assert distance_m(36.19, 44.01, lat, lon) == pytest.approx(100_000, rel=3e-3)
-    assert lon > 44.01 and lat == pytest.approx(36.19, abs=0.1)
-    # With an altitude the slant range is longer than the ground range.
-    lat2, lon2 = polar_to_wgs84(36.19, 44.01, 400.0, 100_000.0, 90.0, 10_400.0)
-    assert distance_m(36.19, 44.01, lat2, lon2) == pytest.approx(math.sqrt(100_000**2 - 10_000**2), rel=3e-3)
+@given(st.floats(5_000, 400_000), st.floats(0, 359.9), st.one_of(st.none(), st.floats(3_000, 15_000)))
+def test_a_radar_plot_lies_at_its_slant_range_from_the_site_at_its_altitude(rho, theta, alt):
+    site = (36.19, 44.01, 400.0)
+    lat, lon = polar_to_wgs84(*site, rho, theta, alt)
+    height = site[2] if alt is None else alt
+    site_xyz = np.array(to_ecef(*site), dtype=float)
+    plot_xyz = np.array(to_ecef(lat, lon, height), dtype=float)
+    if rho > abs(height - site[2]) + 1_000:  # a reachable slant range
+        # The Earth's centre angle uses a sphere of the local radius: a few metres at 400 km.
+        assert float(np.linalg.norm(plot_xyz - site_xyz)) == pytest.approx(rho, rel=2e-5)
+
+
+def test_a_radar_plot_lies_in_the_direction_of_its_azimuth():
+    east_lat, east_lon = polar_to_wgs84(36.19, 44.01, 400.0, 200_000.0, 90.0, 10_000.0)
+    north_lat, north_lon = polar_to_wgs84(36.19, 44.01, 400.0, 200_000.0, 0.0, 10_000.0)
+    assert east_lon > 44.01 + 2 and east_lat == pytest.approx(36.19, abs=0.2)
+    assert north_lat > 36.19 + 1.7 and north_lon == pytest.approx(44.01, abs=1e-6)
 
 
 @pytest.mark.parametrize(

@@ -97,16 +97,29 @@ def polar_to_wgs84(
 ) -> tuple[float, float]:
     """Position of a radar plot at slant range ``rho_m`` and azimuth ``theta_deg`` from its site.
 
-    With a known altitude the slant range is projected onto the ground (ASTERIX CAT048 gives
-    slant range and the Mode C flight level, not the position); without one the plot is placed
-    at the site's height, the usual fallback for a primary-only plot.
+    ASTERIX CAT048 gives slant range and the Mode C flight level, not the position. The Earth's
+    curvature matters: at 366 km a flat-Earth projection puts the plot 1.7 km short. The site and
+    target heights and the slant range fix the angle at the Earth's centre (law of cosines on a
+    sphere of the local radius); the target is then placed in the site's east-north-up frame.
+    Without an altitude the plot is taken at the site's height, the usual primary-only fallback.
     """
-    frame = LocalFrame(site_lat, site_lon, site_alt)
-    dz = 0.0 if alt_m is None else alt_m - site_alt
-    ground = math.sqrt(max(rho_m**2 - dz**2, 0.0))
+    radius = _local_radius(site_lat)
+    site_r = radius + site_alt
+    target_r = radius + (site_alt if alt_m is None else alt_m)
+    cos_gamma = (site_r**2 + target_r**2 - rho_m**2) / (2 * site_r * target_r)
+    gamma = math.acos(max(-1.0, min(1.0, cos_gamma)))
+    horizontal = target_r * math.sin(gamma)
+    up = target_r * math.cos(gamma) - site_r
     theta = math.radians(theta_deg)
-    lat, lon, _ = frame.to_wgs84(ground * math.sin(theta), ground * math.cos(theta), dz)
+    frame = LocalFrame(site_lat, site_lon, site_alt)
+    lat, lon, _ = frame.to_wgs84(horizontal * math.sin(theta), horizontal * math.cos(theta), up)
     return float(lat), float(lon)
+
+
+def _local_radius(lat: float) -> float:
+    """The Gaussian mean radius of curvature of the ellipsoid at a latitude, in metres."""
+    s = math.sin(math.radians(lat))
+    return A * math.sqrt(1 - E2) / (1 - E2 * s * s)
 
 
 def polar_sigma_m(rho_m: float, range_sigma_m: float, azimuth_sigma_deg: float) -> float:
