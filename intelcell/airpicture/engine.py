@@ -40,6 +40,7 @@ LEASE = "tracker"
 LEASE_SECONDS = 5.0
 BATCH = 5_000  # inbox rows per step: one transaction stays short for the API's writers
 KEEP_DELETED_S = 600.0  # deleted tracks stay in the feed table this long for reconnecting clients
+PRUNE_EVERY_S = 60.0
 DEFAULT_ORIGIN = (33.3, 44.4)  # Baghdad, when no sensor is registered yet
 
 
@@ -74,6 +75,7 @@ class Engine:
         self._seq = 0
         self._wall_at_latest = 0.0
         self._picture_at_latest = 0.0
+        self._next_prune = 0.0
         self.counts = {"plots": 0, "refused": 0, "identities": 0}
         self.leading = threading.Event()  # set while this process runs the tracker
 
@@ -174,9 +176,10 @@ class Engine:
             self._write(conn, labelled, max(received, default=None))
             if rows:
                 conn.execute(delete(air_inbox).where(air_inbox.c.id <= rows[-1].id))
-            if labelled and self._seq % 1000 < len(labelled):
+            if tracker.latest_time >= self._next_prune:
                 cutoff = tracker.latest_time - KEEP_DELETED_S
                 conn.execute(delete(air_tracks).where(air_tracks.c.deleted.is_(True), air_tracks.c.time < cutoff))
+                self._next_prune = tracker.latest_time + PRUNE_EVERY_S
         return len(rows)
 
     def _identity(self, tracker: Tracker, pending: list[Plot], command: dict[str, Any]) -> list[TrackState]:
