@@ -41,6 +41,7 @@ LEASE_SECONDS = 5.0
 BATCH = 5_000  # inbox rows per step: one transaction stays short for the API's writers
 KEEP_DELETED_S = 600.0  # deleted tracks stay in the feed table this long for reconnecting clients
 PRUNE_EVERY_S = 60.0
+RELOAD_S = 10.0
 DEFAULT_ORIGIN = (33.3, 44.4)  # Baghdad, when no sensor is registered yet
 
 
@@ -76,6 +77,7 @@ class Engine:
         self._wall_at_latest = 0.0
         self._picture_at_latest = 0.0
         self._next_prune = 0.0
+        self._reload_at = 0.0
         self.counts = {"plots": 0, "refused": 0, "identities": 0}
         self.leading = threading.Event()  # set while this process runs the tracker
 
@@ -171,6 +173,10 @@ class Engine:
             # Without plots the picture's clock follows the wall clock, so silent tracks still end.
             changed.extend(tracker.advance(self._picture_at_latest + (now - self._wall_at_latest)))
         self.counts["plots"] += len(plots)
+        if now >= self._reload_at:
+            with self.cell.db.read() as conn:
+                self.reload(conn)  # redefined sensors and areas take effect within RELOAD_S
+            self._reload_at = now + RELOAD_S
         labelled = [(state, self._label_id(state)) for state in _latest(changed)]
         with self.cell.db.write() as conn:
             self._write(conn, labelled, max(received, default=None))
@@ -221,6 +227,9 @@ class Engine:
 
     def _label_id(self, state: TrackState) -> int | None:
         """The dominant label of a track's sensors and the areas it is in (cached per combination)."""
+        if not state.sensors <= self.sensors.keys():
+            with self.cell.db.read() as conn:
+                self.reload(conn)  # a sensor registered since the last reload
         areas = frozenset(a.area.id for a in self.areas if a.area.contains(state.lat, state.lon))
         key = (state.sensors, areas)
         if key not in self._label_cache:
