@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, Row, literal, select
@@ -52,11 +52,23 @@ class Reader:
 
 def track_json(state: TrackState) -> dict[str, Any]:
     """A track's state as stored and served, without its provenance (served separately, filtered)."""
-    out = asdict(state)
-    for name in ("sensors", "extra", "deleted"):
-        out.pop(name)
-    out["identity"] = state.identity.value
-    return out
+    return {
+        "track_number": state.track_number,
+        "time": state.time,
+        "lat": state.lat,
+        "lon": state.lon,
+        "alt_m": state.alt_m,
+        "vel_e_mps": state.vel_e_mps,
+        "vel_n_mps": state.vel_n_mps,
+        "identity": state.identity.value,
+        "quality": state.quality,
+        "sigma_m": state.sigma_m,
+        "mode3a": state.mode3a,
+        "icao24": state.icao24,
+        "callsign": state.callsign,
+        "updates": state.updates,
+        "first_time": state.first_time,
+    }
 
 
 def state_from_json(data: dict[str, Any]) -> TrackState:
