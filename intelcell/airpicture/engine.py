@@ -80,6 +80,10 @@ class Engine:
         self._reload_at = 0.0
         self.counts = {"plots": 0, "refused": 0, "identities": 0}
         self.leading = threading.Event()  # set while this process runs the tracker
+        # In-process shortcuts past the polling: a route that queued input wakes the engine, and
+        # the engine tells this process's feed that tracks changed. Other processes poll.
+        self.wake = threading.Event()
+        self.on_change: list[Callable[[], None]] = []
 
     # -- lease -----------------------------------------------------------------------------
 
@@ -186,6 +190,9 @@ class Engine:
                 cutoff = tracker.latest_time - KEEP_DELETED_S
                 conn.execute(delete(air_tracks).where(air_tracks.c.deleted.is_(True), air_tracks.c.time < cutoff))
                 self._next_prune = tracker.latest_time + PRUNE_EVERY_S
+        if labelled:
+            for notify in self.on_change:
+                notify()
         return len(rows)
 
     def _identity(self, tracker: Tracker, pending: list[Plot], command: dict[str, Any]) -> list[TrackState]:
@@ -272,7 +279,8 @@ class Engine:
                         continue
                     self.leading.set()
                 if self.step() == 0:
-                    stop.wait(poll)
+                    self.wake.wait(poll)
+                    self.wake.clear()
             except Exception:  # the picture must outlive a bad step; the error is logged, not lost
                 log.exception("air picture: tracker step failed")
                 stop.wait(1.0)

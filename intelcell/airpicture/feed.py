@@ -38,6 +38,21 @@ class FeedHub:
         self._subscribers: set[asyncio.Queue[list[Row[Any]] | None]] = set()
         self._seq = 0
         self._task: asyncio.Task[None] | None = None
+        self._changed: asyncio.Event | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    def notify(self) -> None:
+        """Tell the poller that tracks changed (called from the engine's thread in this process)."""
+        loop, changed = self._loop, self._changed
+        if loop is not None and changed is not None and not loop.is_closed():
+            loop.call_soon_threadsafe(changed.set)
+
+    async def _pause(self) -> None:
+        """Wait for the next poll: the poll interval, or less when this process's engine wrote."""
+        assert self._changed is not None
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._changed.wait(), self.poll_s)
+        self._changed.clear()
 
     def _position(self) -> int:
         """The newest sequence number in the store."""
@@ -71,7 +86,7 @@ class FeedHub:
                             queue.get_nowait()
                         queue.put_nowait(None)
             if len(rows) < 5000:
-                await asyncio.sleep(self.poll_s)
+                await self._pause()
         self._task = None
 
     async def subscribe(self) -> asyncio.Queue[list[Row[Any]] | None]:
@@ -79,6 +94,8 @@ class FeedHub:
         queue: asyncio.Queue[list[Row[Any]] | None] = asyncio.Queue(QUEUE_ROWS)
         self._subscribers.add(queue)
         if self._task is None:
+            self._loop = asyncio.get_running_loop()
+            self._changed = asyncio.Event()
             self._seq = await run_in_threadpool(self._position)
             self._task = asyncio.create_task(self._poll())
         return queue

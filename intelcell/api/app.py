@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from intelcell import __version__
+from intelcell.airpicture.feed import FeedHub
 from intelcell.api import errors
 from intelcell.api.auth import BearerAuth
 from intelcell.api.limits import BodySizeLimit
@@ -34,6 +35,7 @@ def create_app(settings: Settings | None = None, clock: Clock = system_clock, ce
         description=("Coalition terrorism intelligence cell: labelled exchange, screening, air picture, oversight."),
     )
     app.state.cell = cell
+    app.state.airpicture_hub = FeedHub(cell)  # one feed poller per process (intelcell.airpicture.feed)
     errors.install(app)
     taxii_media.install(app)
     for module in (health, labels, members, me, objects, audit, search, rfis):

@@ -7,6 +7,7 @@ import threading
 
 import click
 import uvicorn
+from fastapi import FastAPI
 
 from intelcell.airpicture.engine import Engine
 from intelcell.airpicture.sensors import all_sensors
@@ -35,7 +36,7 @@ def serve(host: str | None, port: int | None) -> None:
     # (at 1M records, full collections over them made the screening p99 186 ms).
     gc.freeze()
     stop = threading.Event()
-    threads = _airpicture_threads(current, stop)
+    threads = _airpicture_threads(current, app, stop)
     try:
         uvicorn.run(app, host=host or current.settings.host, port=port, log_level="info")
     finally:
@@ -44,11 +45,13 @@ def serve(host: str | None, port: int | None) -> None:
             thread.join(timeout=5)
 
 
-def _airpicture_threads(current: Cell, stop: threading.Event) -> list[threading.Thread]:
+def _airpicture_threads(current: Cell, app: FastAPI, stop: threading.Event) -> list[threading.Thread]:
     """Start the tracker engine (it runs only while this process holds the lease) and the demo replay."""
     if not current.settings.airpicture_engine:
         return []
     engine = Engine(current)
+    app.state.airpicture_engine = engine
+    engine.on_change.append(app.state.airpicture_hub.notify)
     threads = [threading.Thread(target=engine.run, args=(stop,), name="airpicture-engine", daemon=True)]
     with current.db.read() as conn:
         demo_loaded = any(record.is_demo for record in all_sensors(conn).values())

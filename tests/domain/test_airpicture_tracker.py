@@ -45,8 +45,9 @@ def test_one_aircraft_gives_one_track_that_converges_on_its_position_and_velocit
     tracker.process(straight_flight(rng, (-50_000, 20_000), (220.0, -40.0), np.arange(0, 300, 10.0), 150.0))
     (track,) = tracker.tracks()
     assert position_error(track, -50_000 + 220 * 290, 20_000 - 40 * 290) < 200
-    assert track.vel_e_mps == pytest.approx(220, abs=10)
-    assert track.vel_n_mps == pytest.approx(-40, abs=10)
+    # q = 20 m^2/s^3 follows turns; on a straight line the price is a noisier velocity.
+    assert track.vel_e_mps == pytest.approx(220, abs=15)
+    assert track.vel_n_mps == pytest.approx(-40, abs=15)
     assert track.updates == 30
 
 

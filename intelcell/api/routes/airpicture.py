@@ -49,6 +49,9 @@ def _report(request: Request, user: User, parsed: Any) -> dict[str, Any]:
         )
     except inbox.InboxFull as exc:
         raise ApiError(503, "busy", str(exc)) from None
+    engine = getattr(request.app.state, "airpicture_engine", None)
+    if engine is not None and report.stored:
+        engine.wake.set()  # this process tracks: no need to wait for the engine's next poll
     return report.to_json()
 
 
@@ -206,10 +209,7 @@ def get_tracks_cot(request: Request, user: Authenticated) -> Response:
 
 def hub_of(request: Request) -> FeedHub:
     """The app's feed hub (one poller per process)."""
-    hub: FeedHub | None = getattr(request.app.state, "airpicture_hub", None)
-    if hub is None:
-        hub = request.app.state.airpicture_hub = FeedHub(cell_of(request))
-    return hub
+    return request.app.state.airpicture_hub  # type: ignore[no-any-return]
 
 
 @router.get("/stream")
