@@ -160,9 +160,7 @@ def test_an_identity_for_a_track_the_caller_may_not_read_is_refused_like_one_tha
     )
     assert hidden.status_code == missing.status_code == 404
     assert hidden.json()["error"] == missing.json()["error"]
-    assert hidden.json()["reason"].replace(str(b), "N") == missing.json()["reason"].replace(
-        "9999", "N"
-    )
+    assert hidden.json()["reason"].replace(str(b), "N") == missing.json()["reason"].replace("9999", "N")
 
 
 def test_an_analyst_sets_the_identity_of_a_track_it_may_read(picture):
@@ -269,3 +267,12 @@ def test_sensors_and_areas_are_validated(picture, make_user):
     assert client.post("/api/v1/airpicture/areas", json=area, headers=bearer(tokens["IRQ"])).status_code == 403
     response = client.post("/api/v1/airpicture/areas", json=area, headers=bearer(admin))
     assert response.status_code == 422 and "WGS-84" in response.json()["reason"]
+
+
+def test_the_basemap_is_served_offline_to_any_user(picture):
+    _, client, tokens = picture
+    response = client.get("/api/v1/airpicture/basemap", headers=bearer(tokens["EGY"]))
+    assert response.status_code == 200 and response.headers["content-type"] == "application/geo+json"
+    iraq = [f for f in response.json()["features"] if f["properties"]["iso_a3"] == "IRQ"]
+    assert len(iraq) == 1
+    assert client.get("/api/v1/airpicture/basemap").status_code == 401

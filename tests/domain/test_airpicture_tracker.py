@@ -207,3 +207,34 @@ def test_track_numbers_wrap_but_skip_live_numbers():
 def test_quality_falls_as_the_error_grows(sigma):
     assert 0 <= quality(sigma) <= 7
     assert quality(sigma) >= quality(sigma * 2)
+
+
+def turning_flight(rng, rate_deg_s: float, period_s: float = 10.0, sigma: float = 150.0) -> list[Plot]:
+    """An aircraft at 220 m/s that turns 180 degrees at ``rate_deg_s`` from t = 200 s, seen every ``period_s``."""
+    east = north = 0.0
+    heading, t, step = 90.0, 0.0, 0.1
+    plots = []
+    for _ in range(60):
+        plots.append(plot_at(t, east + rng.normal(0, sigma), north + rng.normal(0, sigma), sigma=sigma))
+        for _ in range(round(period_s / step)):
+            if 200 <= t < 200 + 180 / rate_deg_s:
+                heading += rate_deg_s * step
+            east += 220 * step * np.sin(np.radians(heading))
+            north += 220 * step * np.cos(np.radians(heading))
+            t += step
+    return plots
+
+
+@pytest.mark.parametrize("rate", [3.0, 6.0])
+def test_a_turn_between_awacs_scans_keeps_its_track_number_thanks_to_the_manoeuvre_model(rate):
+    def broken(config: TrackerConfig) -> int:
+        count = 0
+        for seed in range(10):
+            tracker, numbers = Tracker(FRAME, config), set()
+            for plot in turning_flight(np.random.default_rng(seed), rate):
+                numbers |= {s.track_number for s in tracker.process([plot])}
+            count += len(numbers) > 1
+        return count
+
+    assert broken(TrackerConfig()) <= 1
+    assert broken(TrackerConfig(max_boost=1.0)) >= 8  # without it the turn breaks the track

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 
-from intelcell.airpicture import asterix, cot, inbox, modes, picture, sensors
+from intelcell.airpicture import asterix, basemap, cot, inbox, modes, picture, sensors
 from intelcell.airpicture.feed import FeedHub, events
 from intelcell.airpicture.plotcsv import TRACK_COLUMNS, FormatError, read_plots_csv, read_plots_json, track_row
 from intelcell.api.auditing import record_read
@@ -205,6 +205,12 @@ def get_tracks_cot(request: Request, user: Authenticated) -> Response:
     """The caller's picture as Cursor-on-Target XML events."""
     tracks = [picture.state_from_json(t) for t in _snapshot(request, user)]
     return Response(cot.events_xml(tracks, now=time.time()), media_type="application/xml")
+
+
+@router.get("/basemap")
+def get_basemap(user: Authenticated) -> Response:
+    """The offline vector basemap of the map page: Natural Earth 1:110m countries (GeoJSON)."""
+    return Response(basemap.load(), media_type=basemap.MEDIA_TYPE, headers={"Cache-Control": "private, max-age=86400"})
 
 
 def hub_of(request: Request) -> FeedHub:

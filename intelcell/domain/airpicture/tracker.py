@@ -52,6 +52,12 @@ class TrackerConfig:
     max_sigma_m: float = 8_000.0  # a track whose position error grows beyond this is dropped
     batch_window_s: float = 1.0
     altitude_gain: float = 0.5
+    # Manoeuvre handling (adjustable process noise): an innovation beyond this chi-square value
+    # (99 % on two degrees of freedom) multiplies the track's q by manoeuvre_boost, up to
+    # max_boost; each quiet update halves the multiplier back towards 1.
+    manoeuvre_nis: float = 9.21
+    manoeuvre_boost: float = 4.0
+    max_boost: float = 50.0
     identity: IdentityRules = field(default_factory=IdentityRules)
 
 
@@ -83,6 +89,7 @@ class Tracker:
         self._t = np.zeros(cap)
         self._alt = np.full(cap, np.nan)
         self._addr = np.full(cap, -1, dtype=np.int64)  # Mode S address of the track, -1 if none
+        self._boost = np.ones(cap)  # process-noise multiplier while the track manoeuvres
         self._used = np.zeros(cap, dtype=bool)
         self._confirmed = np.zeros(cap, dtype=bool)
         self._meta: dict[int, _Meta] = {}
@@ -164,13 +171,20 @@ class Tracker:
         free = np.ones(len(batch), dtype=bool)
         gated = np.zeros(len(batch), dtype=bool)
         touched: list[int] = []
-        for confirmed in (True, False):
+        # Confirmed tracks first; then confirmed tracks that got nothing, with the manoeuvre
+        # model (q raised to its maximum: a turn between two AWACS scans can take an aircraft
+        # kilometres off its straight line); then tentative tracks.
+        for confirmed, manoeuvre in ((True, False), (True, True), (False, False)):
             slots = np.flatnonzero(self._used & (self._confirmed == confirmed))
+            if manoeuvre:
+                slots = np.setdiff1d(slots, touched)
             cols = np.flatnonzero(free)
             if len(slots) == 0 or len(cols) == 0:
                 continue
-            pairs, in_gate = self._assign(slots, t[cols], z[cols], r[cols], addr[cols])
-            gated[cols] |= in_gate
+            boost = np.full(len(slots), self.config.max_boost) if manoeuvre else None
+            pairs, in_gate = self._assign(slots, t[cols], z[cols], r[cols], addr[cols], boost)
+            if not manoeuvre:
+                gated[cols] |= in_gate
             for slot, col in pairs:
                 plot_index = int(cols[col])
                 free[plot_index] = False
@@ -178,6 +192,8 @@ class Tracker:
             if pairs:
                 rows = np.array([slot for slot, _ in pairs])
                 idx = cols[np.array([col for _, col in pairs])]
+                if manoeuvre:
+                    self._boost[rows] = self.config.max_boost
                 self._update(rows, t[idx], z[idx], r[idx], [batch[int(i)] for i in idx])
         # A plot inside some track's gate that lost the assignment is that track's second report
         # or a near neighbour: starting a track on it would make a duplicate.
@@ -194,12 +210,22 @@ class Tracker:
         return touched
 
     def _assign(
-        self, slots: np.ndarray, t: np.ndarray, z: np.ndarray, r: np.ndarray, addr: np.ndarray
+        self,
+        slots: np.ndarray,
+        t: np.ndarray,
+        z: np.ndarray,
+        r: np.ndarray,
+        addr: np.ndarray,
+        boost: np.ndarray | None = None,
     ) -> tuple[list[tuple[int, int]], np.ndarray]:
-        """Global nearest neighbour between ``slots`` and plots; also which plots fell in any gate."""
+        """Global nearest neighbour between ``slots`` and plots; also which plots fell in any gate.
+
+        ``boost`` replaces the tracks' process-noise multipliers (the manoeuvre pass).
+        """
         tb = float(t.mean())
         dt = tb - self._t[slots]
-        x, p = _predict(self._x[slots], self._p[slots], dt, self.config.process_noise)
+        q = self._q(slots) if boost is None else self.config.process_noise * boost
+        x, p = _predict(self._x[slots], self._p[slots], dt, q)
         # Each plot at its own time: shift the predicted position by velocity times the offset.
         off = t - tb
         ex = x[:, 0:1] + x[:, 2:3] * off[None, :] - z[None, :, 0]
@@ -221,22 +247,34 @@ class Tracker:
         pairs = _gnn(rows, cols, cost, inside.shape)
         return [(int(slots[i]), j) for i, j in pairs], in_gate
 
+    def _q(self, slots: np.ndarray) -> np.ndarray:
+        """Each slot's process noise: the configured q, raised while the track manoeuvres."""
+        return self.config.process_noise * self._boost[slots]
+
     def _update(self, slots: np.ndarray, t: np.ndarray, z: np.ndarray, r: np.ndarray, plots: list[Plot]) -> None:
         """Kalman update of each slot with its plot, predicted exactly to the plot's time."""
         # A plot older than the track's last update (another sensor's, late) is applied by
         # retrodiction: back to the plot's time, update, forward again.
         dt = t - self._t[slots]
-        x, p = _predict(self._x[slots], self._p[slots], dt, self.config.process_noise)
+        q = self._q(slots)
+        x, p = _predict(self._x[slots], self._p[slots], dt, q)
         s = p[:, :2, :2] + r[:, None, None] * np.eye(2)
         s_inv = np.linalg.inv(s)
         gain = p[:, :, :2] @ s_inv
         innovation = z - x[:, :2]
+        nis = np.einsum("ni,nij,nj->n", innovation, s_inv, innovation)
+        cfg = self.config
+        self._boost[slots] = np.where(
+            nis > cfg.manoeuvre_nis,
+            np.minimum(self._boost[slots] * cfg.manoeuvre_boost, cfg.max_boost),
+            np.maximum(self._boost[slots] / 2, 1.0),
+        )
         x_new = x + np.einsum("nij,nj->ni", gain, innovation)
         ikh = np.eye(4)[None] - gain @ np.eye(4)[_H_IDX][None]
         # Joseph form keeps the covariance symmetric and positive after many updates.
         p_new = ikh @ p @ ikh.transpose(0, 2, 1) + gain @ (r[:, None, None] * np.eye(2)) @ gain.transpose(0, 2, 1)
         forward = np.maximum(-dt, 0.0)
-        self._x[slots], self._p[slots] = _predict(x_new, p_new, forward, self.config.process_noise)
+        self._x[slots], self._p[slots] = _predict(x_new, p_new, forward, q)
         self._t[slots] = np.maximum(self._t[slots], t)
         gain_alt = self.config.altitude_gain
         for slot, plot in zip(slots.tolist(), plots, strict=True):
@@ -289,6 +327,7 @@ class Tracker:
             self._t = np.concatenate([self._t, np.zeros(grow)])
             self._alt = np.concatenate([self._alt, np.full(grow, np.nan)])
             self._addr = np.concatenate([self._addr, np.full(grow, -1, dtype=np.int64)])
+            self._boost = np.concatenate([self._boost, np.ones(grow)])
             self._used = np.concatenate([self._used, np.zeros(grow, dtype=bool)])
             self._confirmed = np.concatenate([self._confirmed, np.zeros(grow, dtype=bool)])
             free = np.array([old])
@@ -296,6 +335,7 @@ class Tracker:
         self._used[slot] = True
         self._confirmed[slot] = False
         self._addr[slot] = -1
+        self._boost[slot] = 1.0
         return slot
 
     def _free(self, slot: int) -> None:
@@ -370,7 +410,7 @@ def quality(sigma_m: float) -> int:
     return max(0, 7 - math.ceil(math.log2(sigma_m / 50.0)))
 
 
-def _predict(x: np.ndarray, p: np.ndarray, dt: np.ndarray, q: float) -> tuple[np.ndarray, np.ndarray]:
+def _predict(x: np.ndarray, p: np.ndarray, dt: np.ndarray, q: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Constant-velocity prediction of many states by their own time steps (white-noise acceleration).
 
     A negative step (retrodiction) moves the state back; its noise is that of the same step forward.
