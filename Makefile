@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo serve test test-sqlite test-postgres lint system-deps bench bench-fighters clean
+.PHONY: demo serve test test-sqlite test-postgres lint system-deps bench bench-fighters bench-airpicture clean
 
 $(STAMP): pyproject.toml
 	scripts/check-python $(PYTHON)
@@ -35,6 +35,7 @@ bench: $(STAMP)  ## Benchmarks side by side with their peers (not part of the te
 	$(BIN)/pip install --quiet -e ".[test,bench]"
 	$(BIN)/python bench/taxii_vs_medallion.py
 	$(MAKE) bench-fighters
+	$(MAKE) bench-airpicture
 
 bench-fighters: $(STAMP)  ## Name pairs and FEBRL4 beside logic-v2, calibration, Bloom filters, screening at 100k
 	$(BIN)/pip install --quiet -e ".[test,bench]"
@@ -43,6 +44,12 @@ bench-fighters: $(STAMP)  ## Name pairs and FEBRL4 beside logic-v2, calibration,
 	$(BIN)/python bench/calibrate_ftf.py
 	$(BIN)/python bench/bloom_eval.py
 	$(BIN)/python bench/screening_bench.py --records 100000
+
+bench-airpicture: $(STAMP)  ## Tracker beside Stone Soup (OSPA, GOSPA, SIAP, speed), feed latency, ASTERIX decoding speed
+	$(BIN)/pip install --quiet -e ".[test,bench]"
+	$(BIN)/python bench/airpicture_eval.py
+	$(BIN)/python bench/airpicture_latency.py
+	$(BIN)/python bench/asterix_speed.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis intelcell.egg-info
