@@ -52,7 +52,7 @@ def prepare(db_url: str) -> str:
             now=now,
         )
         _, token = tokens.issue(conn, admin, now, 1)
-    sensor = Sensor("bench-adsb", "IRQ", SensorKind.ADSB, 36.0, 43.0, 400.0, 30.0)
+    sensor = Sensor("irq-bench-adsb", "IRQ", SensorKind.ADSB, 36.0, 43.0, 400.0, 30.0)
     sensors.register_sensor(cell, admin, sensor, "NATO UNCLASSIFIED // REL TO COALITION")
     cell.db.dispose()
     return token
@@ -126,7 +126,7 @@ def run(
                 plots.append(
                     {
                         "time": t,
-                        "sensor": "bench-adsb",
+                        "sensor": "irq-bench-adsb",
                         "lat": float(lat),
                         "lon": float(lon),
                         "alt_m": 9000,

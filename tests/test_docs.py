@@ -31,7 +31,8 @@ def test_every_cli_snippet_in_the_readme_names_a_real_command(snippet: str) -> N
     words = [w for w in shlex.split(snippet)[1:] if not w.startswith(("-", "[")) and w.isidentifier()]
     command = (
         words[:2]
-        if words and words[0] in {"token", "members", "communities", "audit", "collection", "peer", "persons", "airpicture"}
+        if words
+        and words[0] in {"token", "members", "communities", "audit", "collection", "peer", "persons", "airpicture"}
         else words[:1]
     )
     result = CliRunner().invoke(cli, [*command, "--help"])

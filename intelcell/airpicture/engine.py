@@ -45,6 +45,10 @@ RELOAD_S = 10.0
 DEFAULT_ORIGIN = (33.3, 44.4)  # Baghdad, when no sensor is registered yet
 
 
+class LostLease(RuntimeError):
+    """Another process took the tracker lease: this one's picture is no longer the cell's."""
+
+
 def _latest(changed: Sequence[TrackState]) -> list[TrackState]:
     """The last state of each track number, in the order of their last change."""
     latest: dict[int, TrackState] = {}
@@ -97,31 +101,35 @@ class Engine:
                 return False
             values = {"holder": self.holder, "expires_at": now + LEASE_SECONDS}
             if row is None:
-                conn.execute(insert(air_leases).values(name=LEASE, **values))
+                conn.execute(insert(air_leases).values(name=LEASE, next_track_number=1, **values))
             else:
                 conn.execute(update(air_leases).where(air_leases.c.name == LEASE).values(**values))
             if self.tracker is None:
-                self._start(conn)
+                self._start(conn, row.next_track_number if row is not None else 1)
         return True
 
     def release(self) -> None:
         """Give the lease up (at shutdown) so another process takes over at once."""
         with self.cell.db.write() as conn:
-            conn.execute(delete(air_leases).where(air_leases.c.name == LEASE, air_leases.c.holder == self.holder))
+            # Expire rather than delete: the row keeps the next track number for the next leader.
+            conn.execute(
+                update(air_leases)
+                .where(air_leases.c.name == LEASE, air_leases.c.holder == self.holder)
+                .values(expires_at=0.0)
+            )
         self.tracker = None
 
-    def _start(self, conn: Connection) -> None:
+    def _start(self, conn: Connection, next_track_number: int) -> None:
         """A new tracker: the previous leader's live tracks end, numbering continues after them."""
         self.reload(conn)
         self._seq = conn.execute(select(func.coalesce(func.max(air_tracks.c.seq), 0))).scalar_one()
-        newest = conn.execute(select(air_tracks.c.track_number).order_by(air_tracks.c.seq.desc()).limit(1)).first()
         live = conn.execute(select(air_tracks.c.track_number).where(air_tracks.c.deleted.is_(False))).scalars().all()
         for number in live:
             self._seq += 1
             conn.execute(
                 update(air_tracks).where(air_tracks.c.track_number == number).values(deleted=True, seq=self._seq)
             )
-        self.tracker = Tracker(self._frame(), self.config, next_track_number=(newest.track_number + 1) if newest else 1)
+        self.tracker = Tracker(self._frame(), self.config, next_track_number=next_track_number)
         self._label_cache.clear()
         log.info("air picture: tracker started by %s, %d sensors", self.holder, len(self.sensors))
 
@@ -182,18 +190,43 @@ class Engine:
                 self.reload(conn)  # redefined sensors and areas take effect within RELOAD_S
             self._reload_at = now + RELOAD_S
         labelled = [(state, self._label_id(state)) for state in _latest(changed)]
-        with self.cell.db.write() as conn:
-            self._write(conn, labelled, max(received, default=None))
-            if rows:
-                conn.execute(delete(air_inbox).where(air_inbox.c.id <= rows[-1].id))
-            if tracker.latest_time >= self._next_prune:
-                cutoff = tracker.latest_time - KEEP_DELETED_S
-                conn.execute(delete(air_tracks).where(air_tracks.c.deleted.is_(True), air_tracks.c.time < cutoff))
-                self._next_prune = tracker.latest_time + PRUNE_EVERY_S
+        if not rows and not labelled:
+            return 0  # idle: no write transaction (the lease is renewed by run())
+        try:
+            with self.cell.db.write() as conn:
+                self._fence(conn, tracker)
+                self._write(conn, labelled, max(received, default=None))
+                if rows:
+                    conn.execute(delete(air_inbox).where(air_inbox.c.id.in_([row.id for row in rows])))
+                if tracker.latest_time >= self._next_prune:
+                    # Never the newest row: a restarted leader continues the sequence from it.
+                    cutoff = tracker.latest_time - KEEP_DELETED_S
+                    conn.execute(
+                        delete(air_tracks).where(
+                            air_tracks.c.deleted.is_(True), air_tracks.c.time < cutoff, air_tracks.c.seq < self._seq
+                        )
+                    )
+                    self._next_prune = tracker.latest_time + PRUNE_EVERY_S
+        except BaseException:
+            # The tracker has run ahead of what was stored: drop it; the next lead starts afresh
+            # and the rows still in the inbox are tracked again.
+            self.tracker = None
+            raise
         if labelled:
             for notify in self.on_change:
                 notify()
         return len(rows)
+
+    def _fence(self, conn: Connection, tracker: Tracker) -> None:
+        """Renew the lease in the write itself, or abort it: a stalled leader must not write after a takeover."""
+        now = self.wall()
+        renewed = conn.execute(
+            update(air_leases)
+            .where(air_leases.c.name == LEASE, air_leases.c.holder == self.holder, air_leases.c.expires_at > now)
+            .values(expires_at=now + LEASE_SECONDS, next_track_number=tracker.next_track_number)
+        ).rowcount
+        if renewed != 1:
+            raise LostLease(f"{self.holder} no longer holds the tracker lease")
 
     def _identity(self, tracker: Tracker, pending: list[Plot], command: dict[str, Any]) -> list[TrackState]:
         """Apply an analyst's identity in order: plots queued before it are run first."""
@@ -281,6 +314,10 @@ class Engine:
                 if self.step() == 0:
                     self.wake.wait(poll)
                     self.wake.clear()
+            except LostLease as exc:
+                log.warning("air picture: %s; following the new leader", exc)
+                self.leading.clear()
+                renew_at = 0.0
             except Exception:  # the picture must outlive a bad step; the error is logged, not lost
                 log.exception("air picture: tracker step failed")
                 stop.wait(1.0)

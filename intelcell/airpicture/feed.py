@@ -39,7 +39,23 @@ class FeedHub:
         self._seq = 0
         self._task: asyncio.Task[None] | None = None
         self._changed: asyncio.Event | None = None
+        self._ready = asyncio.Event()
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._closed = False
+
+    async def close(self) -> None:
+        """Stop the poller at shutdown and wait for its last read, so no connection outlives the pool."""
+        self._closed = True
+        for queue in list(self._subscribers):
+            self.unsubscribe(queue)
+            with contextlib.suppress(asyncio.QueueFull):
+                queue.put_nowait(None)
+        if self._changed is not None:
+            self._changed.set()
+        task = self._task
+        if task is not None:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(asyncio.shield(task), 5.0)
 
     def notify(self) -> None:
         """Tell the poller that tracks changed (called from the engine's thread in this process)."""
@@ -66,8 +82,11 @@ class FeedHub:
 
     async def _poll(self) -> None:
         """The poller's loop: runs while anyone subscribes."""
-        self._seq = await run_in_threadpool(self._position)
-        while self._subscribers:
+        try:
+            self._seq = await run_in_threadpool(self._position)
+        finally:
+            self._ready.set()
+        while self._subscribers and not self._closed:
             try:
                 rows = await run_in_threadpool(self._read)
             except Exception:  # a store hiccup must not end every subscriber's feed
@@ -92,12 +111,17 @@ class FeedHub:
     async def subscribe(self) -> asyncio.Queue[list[Row[Any]] | None]:
         """A queue of changed-row batches; starts the poller and waits until it has its position."""
         queue: asyncio.Queue[list[Row[Any]] | None] = asyncio.Queue(QUEUE_ROWS)
+        if self._closed:
+            queue.put_nowait(None)  # shutting down: the stream ends after its snapshot
+            return queue
         self._subscribers.add(queue)
         if self._task is None:
+            # Claimed before any await: two first subscribers never start two pollers.
             self._loop = asyncio.get_running_loop()
             self._changed = asyncio.Event()
-            self._seq = await run_in_threadpool(self._position)
+            self._ready = asyncio.Event()
             self._task = asyncio.create_task(self._poll())
+        await self._ready.wait()  # the poller has its position: the caller's snapshot comes after it
         return queue
 
     def unsubscribe(self, queue: asyncio.Queue[list[Row[Any]] | None]) -> None:
@@ -117,33 +141,44 @@ async def events(
     snapshot: list[dict[str, Any]],
     position: int,
     *,
-    refresh: Callable[[], Reader],
-    still_allowed: Callable[[], bool],
+    refresh: Callable[[], Reader | None],
     deadline: float | None,
 ) -> AsyncIterator[str]:
-    """The event stream of one reader: its snapshot, then its changes, until the deadline."""
+    """The event stream of one reader: its snapshot, then its changes, until the deadline.
+
+    ``refresh`` re-authenticates the caller and recomputes what it may read (None: the token is
+    no longer valid); it runs every RECHECK_S, and at once when a track carries a label newer
+    than the reader. Heartbeats keep a fixed rhythm whatever passes through the queue, so their
+    timing says nothing about tracks the reader does not receive.
+    """
     loop = asyncio.get_running_loop()
     shown = {track["track_number"] for track in snapshot}
-    yield event("snapshot", {"tracks": snapshot, "position": position})
+    yield event("snapshot", {"tracks": snapshot})  # no feed position: it counts every member's changes
     recheck = loop.time() + RECHECK_S
+    beat = loop.time() + HEARTBEAT_S
     try:
         while deadline is None or loop.time() < deadline:
-            if loop.time() >= recheck:
-                if not await run_in_threadpool(still_allowed):
-                    return  # token revoked or expired: the feed ends
-                recheck = loop.time() + RECHECK_S
-            wait = min(HEARTBEAT_S, RECHECK_S)
-            if deadline is not None:
-                wait = max(0.0, min(wait, deadline - loop.time()))
-            try:
-                rows = await asyncio.wait_for(queue.get(), wait)
-            except TimeoutError:
+            now = loop.time()
+            if now >= beat:
                 yield ": heartbeat\n\n"
+                beat += HEARTBEAT_S
+            if now >= recheck:
+                fresh = await run_in_threadpool(refresh)
+                if fresh is None:
+                    return  # token revoked or expired: the feed ends
+                reader, recheck = fresh, now + RECHECK_S
+            wake = min(beat, recheck) if deadline is None else min(beat, recheck, deadline)
+            try:
+                rows = await asyncio.wait_for(queue.get(), max(0.0, wake - loop.time()))
+            except TimeoutError:
                 continue
             if rows is None:
                 return  # fell too far behind: the client reconnects and gets a fresh snapshot
             if any(not reader.is_current(row.label_id) for row in rows):
-                reader = await run_in_threadpool(refresh)
+                fresh = await run_in_threadpool(refresh)
+                if fresh is None:
+                    return
+                reader = fresh
             for row in rows:
                 if row.seq <= position:
                     continue

@@ -27,6 +27,9 @@ BACKWARDS_TOLERANCE_S = 5.0
 MAX_RATE_PER_SENSOR = 5_000
 # Queued input beyond which new plots are refused until the tracker catches up.
 MAX_BACKLOG = 500_000
+# A plot dated further ahead of the receiving clock is a broken clock: one plot a year ahead
+# would move the picture's time and end every track.
+MAX_FUTURE_S = 60.0
 
 
 @dataclass
@@ -59,14 +62,15 @@ def accept(
     with cell.db.write() as conn:
         backlog = conn.execute(select(func.count()).select_from(air_inbox)).scalar_one()
         if backlog >= MAX_BACKLOG:
-            raise InboxFull(f"the tracker is {backlog} inputs behind; try again shortly")
+            # No count in the message: the backlog is every member's traffic.
+            raise InboxFull("the tracker is behind; try again shortly")
         sensors = all_sensors(conn)
         last = {r.id: r.last_time for r in conn.execute(select(air_sensors.c.id, air_sensors.c.last_time))}
         rate: Counter[tuple[str, int]] = Counter()
         rows = []
         newest: dict[str, float] = {}
         for index, plot in enumerate(plots):
-            reason = _refusal(plot, sensors, member, last, rate)
+            reason = _refusal(plot, sensors, member, last, rate, received_at)
             if reason:
                 report.refused.append(f"plot {index}: {reason}")
                 report.counts[reason.split(":")[0]] += 1
@@ -88,11 +92,14 @@ def _refusal(
     member: str | None,
     last: dict[str, float | None],
     rate: Counter[tuple[str, int]],
+    received_at: float,
 ) -> str | None:
     """Why a plot is refused, or None to accept it."""
     record = sensors.get(plot.sensor)
     if record is None or (member is not None and record.sensor.member != member):
         return f"unknown sensor: {plot.sensor!r} is not a registered sensor of yours"
+    if plot.time > received_at + MAX_FUTURE_S:
+        return f"time in the future: {plot.time:.3f} is {plot.time - received_at:.0f} s ahead of this server's clock"
     previous = last.get(plot.sensor)
     if previous is not None and plot.time < previous - BACKWARDS_TOLERANCE_S:
         return f"time goes backwards: {plot.time:.3f} is {previous - plot.time:.1f} s before this sensor's last plot"

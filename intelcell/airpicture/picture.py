@@ -85,7 +85,7 @@ def reader_for(cell: Cell, conn: Connection, user: User) -> Reader:
         for sensor_id, record in all_sensors(conn).items()
         if readable.allows(record.provenance_label_id, record.sensor.member, user.member)
     )
-    newest = cell.labels.newest_id()
+    newest = readable.newest_id
     texts = {}
     for label_id in readable.any_originator | readable.own_objects:
         label = cell.labels.label(conn, label_id)
@@ -96,11 +96,13 @@ def reader_for(cell: Cell, conn: Connection, user: User) -> Reader:
 
 def snapshot(conn: Connection, reader: Reader) -> tuple[list[dict[str, Any]], int]:
     """The live tracks the reader may read, by track number, and the feed position they reflect."""
+    # The position first: under READ COMMITTED the rows may then include a later change (sent
+    # again by the feed, harmless) but never miss one the position claims to cover.
+    position = conn.execute(select(air_tracks.c.seq).order_by(air_tracks.c.seq.desc()).limit(1)).scalar()
     readable = reader.readable.clause(air_tracks.c.label_id, literal(ORIGINATOR), reader.member)
     live = conn.execute(
         select(air_tracks).where(air_tracks.c.deleted.is_(False), readable).order_by(air_tracks.c.track_number)
     ).all()
-    position = conn.execute(select(air_tracks.c.seq).order_by(air_tracks.c.seq.desc()).limit(1)).scalar()
     return [reader.view(row) for row in live], position or 0
 
 

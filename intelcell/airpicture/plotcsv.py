@@ -88,7 +88,7 @@ def read_plots_csv(lines: Iterable[str]) -> Parsed:
             continue
         try:
             parsed.plots.append(plot_from_fields(row))
-        except ValueError as exc:  # PlotError is a ValueError; float('x') too
+        except (ValueError, OverflowError) as exc:  # PlotError is a ValueError; float('x') too
             parsed.errors.append(f"line {line}: {exc}")
     return parsed
 
@@ -106,7 +106,7 @@ def read_plots_json(items: Iterable[Any]) -> Parsed:
             continue
         try:
             parsed.plots.append(plot_from_fields(item))
-        except (ValueError, TypeError) as exc:
+        except (ValueError, TypeError, OverflowError) as exc:
             parsed.errors.append(f"plot {index}: {exc}")
     return parsed
 

@@ -9,6 +9,7 @@ read. An area's label joins the dominant label of any track inside it.
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -63,6 +64,11 @@ def sensor_to_json(sensor: Sensor) -> dict[str, Any]:
     return out
 
 
+def _number(value: Any) -> bool:
+    """Whether a JSON value is a finite number (not a boolean)."""
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
 def sensor_from_json(data: Any) -> Sensor:
     """Read a sensor definition; RegistryError names the field that is wrong."""
     if not isinstance(data, dict):
@@ -76,8 +82,25 @@ def sensor_from_json(data: Any) -> Sensor:
         kind = SensorKind(str(data.get("kind")))
     except ValueError:
         raise RegistryError(f"kind must be one of {', '.join(k.value for k in SensorKind)}") from None
+    for name in ("lat", "lon", "alt_m", "sigma_m", "range_sigma_m", "azimuth_sigma_deg"):
+        if name in data and not _number(data[name]):
+            raise RegistryError(f"sensor field {name} must be a number")
+    for name in ("sac", "sic"):
+        if data.get(name) is not None and not (isinstance(data[name], int) and not isinstance(data[name], bool)):
+            raise RegistryError(f"sensor field {name} must be an integer 0..255")
+    if not isinstance(data.get("id"), str) or not isinstance(data.get("member"), str):
+        raise RegistryError("sensor fields id and member must be text")
+    orbit_data = data.get("orbit")
+    if orbit_data is not None and (
+        not isinstance(orbit_data, dict)
+        or set(orbit_data) != {"lat", "lon", "alt_m", "heading_deg", "leg_m", "width_m", "speed_mps"}
+        or not all(_number(v) for v in orbit_data.values())
+    ):
+        raise RegistryError(
+            "orbit must be an object of numbers: lat, lon, alt_m, heading_deg, leg_m, width_m, speed_mps"
+        )
     try:
-        orbit = Orbit(**data["orbit"]) if data.get("orbit") is not None else None
+        orbit = Orbit(**orbit_data) if orbit_data is not None else None
         fields = {k: data[k] for k in known - {"kind", "orbit"} if k in data}
         return Sensor(kind=kind, orbit=orbit, **fields)
     except SensorError as exc:
@@ -109,6 +132,11 @@ def register_sensor(
         raise RegistryError(f"a {user.member} user cannot register a sensor of {sensor.member}")
     if sensor.member not in cell.registry.members:
         raise RegistryError(f"unknown member {sensor.member!r}")
+    # Ids live in their member's namespace (as person records do), so no member can name, probe
+    # or redefine another member's sensor: the prefix decides ownership before any lookup.
+    prefix = f"{sensor.member.lower()}-"
+    if not sensor.id.startswith(prefix):
+        raise RegistryError(f"a {sensor.member} sensor id must start with {prefix!r}, not {sensor.id!r}")
     label = _label(cell, label_text, "label")
     provenance = _label(cell, provenance_text, "provenance_label") if provenance_text else label
     ids = cell.labels.ensure(cell.db, {label, provenance})
@@ -129,7 +157,9 @@ def register_sensor(
             )
         ).first()
         if sensor.sac is not None and clash is not None:
-            raise RegistryError(f"SAC/SIC {sensor.sac}/{sensor.sic} already belongs to another sensor")
+            # SAC/SIC pairs are allocated publicly (EUROCONTROL's list), so saying one is taken
+            # tells nothing a partner could not look up.
+            raise RegistryError(f"SAC/SIC {sensor.sac}/{sensor.sic} is already registered")
         exists = conn.execute(select(air_sensors.c.id).where(air_sensors.c.id == sensor.id)).first()
         if exists:
             conn.execute(air_sensors.update().where(air_sensors.c.id == sensor.id).values(**row))

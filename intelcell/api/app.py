@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from fastapi import FastAPI
 
 from intelcell import __version__
@@ -29,13 +32,21 @@ def create_app(settings: Settings | None = None, clock: Clock = system_clock, ce
     Tests pass their own settings and clock, or an already opened cell.
     """
     cell = cell or open_cell(settings or Settings.from_env(), clock)
+    hub = FeedHub(cell)  # one feed poller per process (intelcell.airpicture.feed)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        await hub.close()  # its last read finishes before the store's connections are closed
+
     app = FastAPI(
+        lifespan=lifespan,
         title="intelcell",
         version=__version__,
         description=("Coalition terrorism intelligence cell: labelled exchange, screening, air picture, oversight."),
     )
     app.state.cell = cell
-    app.state.airpicture_hub = FeedHub(cell)  # one feed poller per process (intelcell.airpicture.feed)
+    app.state.airpicture_hub = hub
     errors.install(app)
     taxii_media.install(app)
     for module in (health, labels, members, me, objects, audit, search, rfis):

@@ -437,7 +437,16 @@ def replay_command(file: Path, fmt: str, sensor_id: str | None, speed: float, as
     parsed = _recording(current, file, fmt, sensor_id, day)
     run = offline.OfflineRun(skipped=list(parsed.errors))
     plots = offline.in_sensor_order(parsed.plots, run)  # time order; a plot going back on its sensor is skipped
-    if as_now:
+    if as_now and plots:
+        # The live picture runs on the wall clock and refuses plots dated more than a minute ahead
+        # of it: faster than real time, a shifted recording runs ahead by its span times (1 - 1/speed).
+        span = plots[-1].time - plots[0].time
+        ahead = span if speed == 0 else span * max(0.0, 1 - 1 / speed)
+        if ahead > inbox.MAX_FUTURE_S:
+            raise CliError(
+                f"--now with --speed {speed:g} would date plots {ahead:.0f} s ahead of the clock by the end "
+                f"(the picture refuses more than {inbox.MAX_FUTURE_S:.0f} s): replay at --speed 1, or without --now"
+            )
         plots = replay.shifted(plots, time.time())
     if not plots:
         _echo_messages("skipped", run.skipped, len(run.skipped))

@@ -28,6 +28,7 @@ class Readable:
 
     any_originator: frozenset[int]
     own_objects: frozenset[int]
+    newest_id: int = 0  # the highest label id this decision covered (labels added later are unknown)
 
     def clause(self, label_id: Any, originator: Any, viewer_member: str) -> ColumnElement[bool]:
         """SQL: a row with these label-id and originator columns is readable by the viewer."""
@@ -111,11 +112,13 @@ class LabelIndex:
         self.refresh(conn)
         anyone, own = set(), set()
         stranger = "\0"  # an originator that is never the viewer's member
-        for label_id, label in self._by_id.items():
+        with self._lock:  # another thread (the air-picture engine) may be adding labels
+            known = list(self._by_id.items())
+        for label_id, label in known:
             if label is None:
                 continue
             if can_read(viewer, label, stranger, registry):
                 anyone.add(label_id)
             if can_read(viewer, label, viewer.member, registry):
                 own.add(label_id)
-        return Readable(frozenset(anyone), frozenset(own))
+        return Readable(frozenset(anyone), frozenset(own), max((i for i, _ in known), default=0))

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Column,
     DateTime,
@@ -359,7 +360,7 @@ air_areas = Table(
 air_inbox = Table(
     "air_inbox",
     metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("id", BigInteger().with_variant(Integer(), "sqlite"), primary_key=True, autoincrement=True),
     Column("payload", Text, nullable=False),  # JSON
     Column("received_at", Float, nullable=False),  # UNIX seconds, for ingest-to-feed latency
 )
@@ -369,7 +370,7 @@ air_tracks = Table(
     "air_tracks",
     metadata,
     Column("track_number", Integer, primary_key=True),
-    Column("seq", Integer, nullable=False),
+    Column("seq", BigInteger, nullable=False),
     Column("label_id", Integer, ForeignKey("labels.id"), nullable=True),  # NULL: no one may read it
     Column("deleted", Boolean, nullable=False),
     Column("time", Float, nullable=False),
@@ -386,4 +387,5 @@ air_leases = Table(
     Column("name", String(32), primary_key=True),
     Column("holder", String(64), nullable=False),
     Column("expires_at", Float, nullable=False),
+    Column("next_track_number", Integer, nullable=False),
 )

@@ -19,7 +19,7 @@ FRAME = LocalFrame(*CENTRE)
 
 SENSOR_LABELS = {
     # id: (member, kind, data label, provenance label)
-    "awacs-1": ("NATO", SensorKind.AWACS, "NATO CONFIDENTIAL // REL TO COALITION", None),
+    "nato-awacs-1": ("NATO", SensorKind.AWACS, "NATO CONFIDENTIAL // REL TO COALITION", None),
     "tur-radar-1": ("TUR", SensorKind.RADAR, "NATO SECRET // REL TO NATO", "TUR SECRET"),
     "irq-adsb-1": ("IRQ", SensorKind.ADSB, "NATO UNCLASSIFIED // REL TO COALITION", None),
 }
@@ -53,9 +53,9 @@ class Scene:
     def run(self, plots: list[Plot]) -> inbox.Accepted:
         """Accept plots (in time order, as sensors send them), then let the leading engine take them."""
         plots = sorted(plots, key=lambda p: p.time)
+        if plots:  # the plots are received as they are made: the clock moves to the newest
+            self.wall[0] = max(self.wall[0], plots[-1].time)
         report = inbox.accept(self.cell, None, plots, received_at=self.wall[0])
-        if plots:
-            self.wall[0] = max(self.wall[0], max(p.time for p in plots))
         assert self.engine.lead()
         while self.engine.step():
             pass
@@ -82,8 +82,8 @@ def scene(cell: Cell, make_user) -> Scene:  # type: ignore[no-untyped-def]
 @pytest.fixture
 def flown(scene: Scene) -> Scene:
     """Three aircraft: A seen by the AWACS, B by the AWACS and the Turkish radar, C by the AWACS inside the area."""
-    plots = scene.fly("aaaaaa", -100_000, 0, ("awacs-1",))
-    plots += scene.fly("bbbbbb", 100_000, -100_000, ("awacs-1", "tur-radar-1"))
-    plots += scene.fly("cccccc", -20_000, 50_000, ("awacs-1",))
+    plots = scene.fly("aaaaaa", -100_000, 0, ("nato-awacs-1",))
+    plots += scene.fly("bbbbbb", 100_000, -100_000, ("nato-awacs-1", "tur-radar-1"))
+    plots += scene.fly("cccccc", -20_000, 50_000, ("nato-awacs-1",))
     scene.run(plots)
     return scene

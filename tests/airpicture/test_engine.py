@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from sqlalchemy import func, select
 
 from intelcell.airpicture import inbox
-from intelcell.airpicture.engine import KEEP_DELETED_S, LEASE_SECONDS, Engine
+from intelcell.airpicture.engine import KEEP_DELETED_S, LEASE_SECONDS, Engine, LostLease
 from intelcell.domain.dominance import dominant
 from intelcell.domain.label import parse
 from intelcell.store.schema import air_inbox, air_tracks
@@ -42,7 +43,7 @@ def test_a_fused_track_carries_the_dominant_label_of_its_sensors_and_areas(flown
     assert by_address["aaaaaa"]["label"] == combined(awacs)
     # AWACS (CONFIDENTIAL, COALITION) with the Turkish radar (SECRET, NATO): SECRET, NATO.
     assert by_address["bbbbbb"]["label"] == combined(awacs, "NATO SECRET // REL TO NATO") == "NATO SECRET"
-    assert by_address["bbbbbb"]["sensors"] == ["awacs-1", "tur-radar-1"]
+    assert by_address["bbbbbb"]["sensors"] == ["nato-awacs-1", "tur-radar-1"]
     # Inside the box: the area's label joins in.
     assert by_address["cccccc"]["label"] == combined(awacs, "NATO SECRET // REL TO LEVANT")
 
@@ -61,16 +62,17 @@ def test_sensors_that_share_no_releasability_make_a_track_no_one_may_read(scene:
 
 def test_changes_get_increasing_sequence_numbers_and_deleted_tracks_stay_for_a_while(flown: Scene):
     before = rows(flown)
-    flown.run(flown.fly("aaaaaa", -100_000, 0, ("awacs-1",), scans=1, t0=T0 + 40))
+    flown.run(flown.fly("aaaaaa", -100_000, 0, ("nato-awacs-1",), scans=1, t0=T0 + 40))
     after = rows(flown)
     assert after["aaaaaa"]["seq"] > max(r["seq"] for r in before.values())
     assert after["aaaaaa"]["track_number"] == before["aaaaaa"]["track_number"]
     # Nothing more is seen: the picture's clock follows the wall clock and the tracks end.
     flown.wall[0] = T0 + 200
+    assert flown.engine.lead()
     flown.engine.step()
     assert all(r["deleted"] for r in rows(flown).values())
     flown.wall[0] = T0 + 200 + KEEP_DELETED_S + 60
-    flown.run(flown.fly("eeeeee", 0, 0, ("awacs-1",), scans=3, t0=flown.wall[0]))
+    flown.run(flown.fly("eeeeee", 0, 0, ("nato-awacs-1",), scans=3, t0=flown.wall[0]))
     assert set(rows(flown)) == {"eeeeee"}
 
 
@@ -85,12 +87,12 @@ def test_one_engine_leads_at_a_time_and_a_new_leader_ends_the_old_picture(flown:
     assert not flown.engine.lead()
     # Numbering continues after the old picture's numbers.
     other_scene = Scene(flown.cell, other, wall)
-    other_scene.run(other_scene.fly("ffffff", 0, 0, ("awacs-1",), scans=3, t0=wall[0]))
+    other_scene.run(other_scene.fly("ffffff", 0, 0, ("nato-awacs-1",), scans=3, t0=wall[0]))
     assert rows(flown)["ffffff"]["track_number"] > max(numbers)
 
 
 def test_acknowledged_plots_wait_in_the_inbox_until_a_leader_takes_them(scene: Scene):
-    report = inbox.accept(scene.cell, None, scene.fly("aaaaaa", 0, 0, ("awacs-1",)), received_at=T0)
+    report = inbox.accept(scene.cell, None, scene.fly("aaaaaa", 0, 0, ("nato-awacs-1",)), received_at=T0)
     assert report.stored == 4
     with scene.cell.db.read() as conn:
         assert conn.execute(select(func.count()).select_from(air_inbox)).scalar_one() == 4
@@ -119,3 +121,29 @@ def parse_identity(text: str):  # type: ignore[no-untyped-def]
     from intelcell.domain.airpicture.model import Identity
 
     return Identity(text)
+
+
+def test_a_leader_that_stalled_past_its_lease_writes_nothing_after_a_takeover(flown: Scene):
+    wall = flown.wall
+    before = rows(flown)
+    inbox.accept(
+        flown.cell, None, flown.fly("aaaaaa", -100_000, 0, ("nato-awacs-1",), scans=1, t0=T0 + 40), received_at=T0
+    )
+    wall[0] += LEASE_SECONDS + 1
+    other = Engine(flown.cell, wall=lambda: wall[0], holder="other")
+    assert other.lead()
+    with pytest.raises(LostLease):
+        flown.engine.step()  # the old leader wakes up and tries to write its step
+    assert flown.engine.tracker is None
+    with flown.cell.db.read() as conn:
+        assert conn.execute(select(func.count()).select_from(air_inbox)).scalar_one() == 1  # still there
+    assert all(r["deleted"] for r in rows(flown).values()) and set(rows(flown)) == set(before)
+
+
+def test_a_new_leader_continues_the_numbering_after_a_release(flown: Scene):
+    highest = max(r["track_number"] for r in rows(flown).values())
+    flown.engine.release()
+    wall = flown.wall
+    other = Scene(flown.cell, Engine(flown.cell, wall=lambda: wall[0], holder="other"), wall)
+    other.run(other.fly("ffffff", 0, 0, ("nato-awacs-1",), scans=3, t0=wall[0] + 100))
+    assert rows(flown)["ffffff"]["track_number"] == highest + 1

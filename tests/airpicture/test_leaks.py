@@ -52,7 +52,7 @@ def test_a_reader_gets_a_track_and_its_provenance_exactly_as_the_labels_allow(
     ids = []
     for k, (data_label, provenance) in enumerate(sensor_labels):
         owner = MEMBERS[(run + k) % len(MEMBERS)]
-        sensor = Sensor(f"s{run}-{k}", owner, SensorKind.RADAR, 36.0, 43.0, 500.0, 100.0)
+        sensor = Sensor(f"{owner.lower()}-s{run}-{k}", owner, SensorKind.RADAR, 36.0, 43.0, 500.0, 100.0)
         sensors.register_sensor(cell, admin, sensor, data_label, provenance)
         ids.append(sensor)
     plots = []

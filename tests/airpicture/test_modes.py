@@ -25,7 +25,7 @@ T0 = 1_457_996_400.0
 CALLSIGN_4840D6 = "8D4840D6202CC371C32CE0576098"  # identification: KLM1023
 IDENTITY_REPLY = "2A00516D492B80"  # DF5, squawk 0356 (pyModeS tests); its parity gives address 510af9
 
-SCHIPHOL = Sensor("adsb-schiphol", "NLD", SensorKind.ADSB, 52.31, 4.76, -3.0, 40.0)
+SCHIPHOL = Sensor("nld-adsb-schiphol", "NLD", SensorKind.ADSB, 52.31, 4.76, -3.0, 40.0)
 BAGHDAD = Sensor("adsb-baghdad", "IRQ", SensorKind.ADSB, 33.26, 44.23, 34.0, 40.0)
 
 
@@ -124,7 +124,7 @@ def test_the_published_position_pair_decodes_to_the_published_position():
     result = decode_lines(lines((T0, ODD_40621D), (T0 + 2, EVEN_40621D)), SCHIPHOL)
     assert result.errors == []
     [plot] = result.plots  # the first frame waits for its pair
-    assert plot.time == T0 + 2 and plot.sensor == "adsb-schiphol" and plot.icao24 == "40621d"
+    assert plot.time == T0 + 2 and plot.sensor == "nld-adsb-schiphol" and plot.icao24 == "40621d"
     assert plot.lat == pytest.approx(52.2572, abs=5e-5)
     assert plot.lon == pytest.approx(3.9194, abs=5e-5)
     assert plot.alt_m == pytest.approx(38_000 * FOOT_M)

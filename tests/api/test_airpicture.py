@@ -60,7 +60,7 @@ def test_the_radars_owner_sees_its_radar_in_the_provenance(picture):
     _, client, tokens = picture
     tracks = client.get("/api/v1/airpicture/tracks", headers=bearer(tokens["TUR"])).json()["tracks"]
     (b,) = [t for t in tracks if t["icao24"] == "bbbbbb"]
-    assert b["sensors"] == ["awacs-1", "tur-radar-1"]
+    assert b["sensors"] == ["nato-awacs-1", "tur-radar-1"]
     sensors = client.get("/api/v1/airpicture/sensors", headers=bearer(tokens["TUR"])).json()["sensors"]
     assert "tur-radar-1" in {s["id"] for s in sensors}
 
@@ -115,8 +115,8 @@ def test_live_updates_reach_only_partners_who_may_read_them_and_a_track_that_bec
     def more_plots() -> None:
         time.sleep(0.3)
         # A and B fly on; from now on the Turkish radar also sees A, which makes A NATO SECRET.
-        plots = scene.fly("aaaaaa", -100_000, 0, ("awacs-1", "tur-radar-1"), scans=2, t0=T0 + 40)
-        plots += scene.fly("bbbbbb", 100_000, -100_000, ("awacs-1", "tur-radar-1"), scans=2, t0=T0 + 40)
+        plots = scene.fly("aaaaaa", -100_000, 0, ("nato-awacs-1", "tur-radar-1"), scans=2, t0=T0 + 40)
+        plots += scene.fly("bbbbbb", 100_000, -100_000, ("nato-awacs-1", "tur-radar-1"), scans=2, t0=T0 + 40)
         scene.run(plots)
 
     events = read_stream(client, tokens["IRQ"], 2, during=more_plots)
@@ -135,12 +135,12 @@ def test_live_updates_reach_a_partner_who_may_read_them(picture):
 
     def more_plots() -> None:
         time.sleep(0.3)
-        scene.run(scene.fly("bbbbbb", 100_000, -100_000, ("awacs-1", "tur-radar-1"), scans=2, t0=T0 + 40))
+        scene.run(scene.fly("bbbbbb", 100_000, -100_000, ("nato-awacs-1", "tur-radar-1"), scans=2, t0=T0 + 40))
 
     events = read_stream(client, tokens["USA"], 2, during=more_plots)
     updates = [data for kind, data in events[1:] if kind == "track"]
     assert updates and {u["icao24"] for u in updates} == {"bbbbbb"}
-    assert all(u["sensors"] == ["awacs-1"] for u in updates)  # the Turkish radar withheld
+    assert all(u["sensors"] == ["nato-awacs-1"] for u in updates)  # the Turkish radar withheld
 
 
 def test_a_revoked_token_gets_no_stream(picture):

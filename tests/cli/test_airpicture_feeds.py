@@ -64,7 +64,7 @@ PARTNER = {
     "label": "NATO CONFIDENTIAL // REL TO COALITION",
 }
 SCHIPHOL = {
-    "id": "adsb-schiphol",
+    "id": "nld-adsb-schiphol",
     "member": "NLD",
     "kind": "adsb",
     "lat": 52.31,
@@ -118,7 +118,7 @@ def test_sensors_add_registers_every_sensor_of_a_file_as_its_members_administrat
         stored = all_sensors(conn)
         admin = users.find(conn, "IRQ", "airpicture.admin")
         events = [json.loads(r.fields) for r in conn.execute(select(audit_log.c.fields))]
-    assert set(stored) == {"nato-radar-1", "irq-adsb-1", "fra-tracker", "adsb-schiphol"}
+    assert set(stored) == {"nato-radar-1", "irq-adsb-1", "fra-tracker", "nld-adsb-schiphol"}
     assert admin is not None and admin.role == "admin"
     added = [e for e in events if e["operation"] == "airpicture.sensor"]
     assert {e["path"] for e in added} == {"cli: airpicture sensors add"}
@@ -299,10 +299,12 @@ def test_replay_of_asterix_puts_times_of_day_on_the_given_day(run, cell: Cell, t
 def test_replay_of_mode_s_lines_decodes_with_the_receivers_site(run, cell: Cell, tmp_path: Path, registered):
     path = tmp_path / "adsb.txt"
     path.write_text(f"{MODES_T0},{ODD_40621D}\n{MODES_T0 + 2},{EVEN_40621D}\nnot a message\n", encoding="ascii")
-    result = run("airpicture", "replay", str(path), "--format", "modes", "--sensor", "adsb-schiphol", "--speed", "0")
+    result = run(
+        "airpicture", "replay", str(path), "--format", "modes", "--sensor", "nld-adsb-schiphol", "--speed", "0"
+    )
     assert result.exit_code == 0, result.output
     [plot] = inbox_plots(cell)
-    assert plot["icao24"] == "40621d" and plot["sensor"] == "adsb-schiphol"
+    assert plot["icao24"] == "40621d" and plot["sensor"] == "nld-adsb-schiphol"
     assert "skipped line 3: expected TIMESTAMP,HEXMESSAGE" in result.output
 
 

@@ -138,8 +138,9 @@ def test_identity_rules_in_order_of_strength():
     tracker = Tracker(FRAME, TrackerConfig(identity=rules))
 
     def flight(offset: float, **codes: str) -> Identity:
-        states = tracker.process([plot_at(t, offset, 300.0 * t, **codes) for t in (0, 10, 20, 30, 40)])
-        return states[-1].identity
+        start = offset / 1000  # each flight after the previous one: the picture's time moves on
+        states = tracker.process([plot_at(start + t, offset, 300.0 * t, **codes) for t in (0, 10, 20, 30, 40)])
+        return [s for s in states if not s.deleted][-1].identity
 
     assert flight(0) is Identity.UNKNOWN  # answered nothing after five plots
     assert flight(50_000, mode3a="4521") is Identity.ASSUMED_FRIEND
@@ -199,7 +200,7 @@ def test_live_tracks_never_share_or_change_a_number(flights):
 def test_track_numbers_wrap_but_skip_live_numbers():
     tracker = Tracker(FRAME, next_track_number=65535)
     first = tracker.process([plot_at(t, 0, 200.0 * t) for t in (0, 10, 20)])[0]
-    second = tracker.process([plot_at(t, 90_000, 200.0 * t) for t in (30, 40, 50)])[0]
+    second = tracker.process([plot_at(t, 90_000, 200.0 * t) for t in (21, 22, 23)])[0]
     assert (first.track_number, second.track_number) == (65535, 1)
 
 
@@ -238,3 +239,21 @@ def test_a_turn_between_awacs_scans_keeps_its_track_number_thanks_to_the_manoeuv
 
     assert broken(TrackerConfig()) <= 1
     assert broken(TrackerConfig(max_boost=1.0)) >= 8  # without it the turn breaks the track
+
+
+def test_a_stale_track_is_deleted_before_it_can_take_a_far_plot():
+    tracker = Tracker(FRAME)
+    tracker.process([plot_at(t, 200.0 * t, 0) for t in (0, 10, 20)])
+    # 200 s later a plot 20 km off the old track's path: a new aircraft, not the old track.
+    states = tracker.process([plot_at(220.0, 200.0 * 220, 20_000)])
+    assert [(s.track_number, s.deleted) for s in states] == [(1, True)]
+    assert tracker.tracks() == []
+
+
+def test_a_plot_far_behind_the_picture_is_skipped_and_counted():
+    tracker = Tracker(FRAME)
+    tracker.process([plot_at(t, 200.0 * t, 0) for t in (1000, 1010, 1020)])
+    assert tracker.process([plot_at(10.0, 0, 0, sensor="yesterday")]) == []
+    assert tracker.late_plots == 1
+    (track,) = tracker.tracks()
+    assert track.time == 1020 and track.updates == 3

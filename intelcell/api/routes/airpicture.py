@@ -11,6 +11,7 @@ import time
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
+from fastapi import Path as FastApiPath
 from fastapi.responses import Response, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
@@ -239,25 +240,27 @@ async def stream(
             tracks, position = picture.snapshot(conn, reader)
         return reader, tracks, position
 
-    def refresh() -> picture.Reader:
-        with cell.db.read() as conn:
-            return picture.reader_for(cell, conn, user)
-
     header = request.headers.get("authorization")
 
-    def still_allowed() -> bool:
+    def refresh() -> picture.Reader | None:
+        """The caller as it is now: None once its token is revoked or expired."""
         try:
-            authenticate(cell, header)
+            fresh_user = authenticate(cell, header)
         except tokens.AuthError:
-            return False
-        return True
+            return None
+        with cell.db.read() as conn:
+            return picture.reader_for(cell, conn, fresh_user)
 
-    reader, tracks, position = await run_in_threadpool(read_snapshot)
+    try:
+        reader, tracks, position = await run_in_threadpool(read_snapshot)
+    except BaseException:
+        hub.unsubscribe(queue)
+        raise
     if tracks:
         ids = [f"track-{t['track_number']}" for t in tracks]
         record_read(request, user, "airpicture.stream", ids[:1000], picture.labels_of(tracks))
     deadline = None if seconds is None else asyncio.get_running_loop().time() + seconds
-    body = events(hub, queue, reader, tracks, position, refresh=refresh, still_allowed=still_allowed, deadline=deadline)
+    body = events(hub, queue, reader, tracks, position, refresh=refresh, deadline=deadline)
     return StreamingResponse(
         body, media_type="text/event-stream", headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
     )
@@ -271,7 +274,12 @@ class IdentityRequest(BaseModel):
 
 
 @router.post("/tracks/{track_number}/identity", status_code=202)
-def post_identity(track_number: int, body: IdentityRequest, request: Request, user: Authenticated) -> dict[str, Any]:
+def post_identity(
+    track_number: Annotated[int, FastApiPath(ge=1, le=65535)],
+    body: IdentityRequest,
+    request: Request,
+    user: Authenticated,
+) -> dict[str, Any]:
     """Set a track's identity (analysts); 404 alike for a track that is gone or that the caller may not read."""
     cell = cell_of(request)
     if user.role not in ("analyst", "admin"):

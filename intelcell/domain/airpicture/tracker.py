@@ -10,7 +10,7 @@ For each batch:
    each cluster is solved as a minimum-cost assignment (global nearest neighbour), confirmed
    tracks first, then tentative ones;
 3. assigned tracks get an exact Kalman update at their plot's own time;
-4. a plot no track claimed, and not inside any confirmed track's gate, starts a tentative track;
+4. a plot no track claimed, and not inside any track's gate, starts a tentative track;
    a tentative track becomes a system track after ``confirm_hits`` plots.
 
 State vectors live in numpy arrays indexed by slot, so one batch over 1,000 tracks is a few array
@@ -58,6 +58,7 @@ class TrackerConfig:
     manoeuvre_nis: float = 9.21
     manoeuvre_boost: float = 4.0
     max_boost: float = 50.0
+    late_horizon_s: float = 30.0  # plots older than this behind the picture's newest time are skipped
     identity: IdentityRules = field(default_factory=IdentityRules)
 
 
@@ -96,16 +97,31 @@ class Tracker:
         self._by_number: dict[int, int] = {}
         self._next_number = max(1, min(next_track_number, MAX_TRACK_NUMBER))
         self.latest_time = 0.0
+        self.late_plots = 0  # plots skipped because they came later than late_horizon_s
 
     # -- public interface -------------------------------------------------------------------
 
     def process(self, plots: Iterable[Plot]) -> list[TrackState]:
-        """Run plots (any sensors, any order within the call) and return the tracks they changed."""
+        """Run plots (any sensors, any order within the call) and return the tracks they changed.
+
+        Before each window, tracks silent for too long are deleted (so a stale track never takes
+        a plot), and plots older than ``late_horizon_s`` behind the picture are skipped (counted
+        in ``late_plots``): retrodicting a live track that far would corrupt it.
+        """
         ordered = sorted(plots, key=lambda p: p.time)
+        horizon = self.latest_time - self.config.late_horizon_s
+        late = sum(1 for p in ordered if p.time < horizon)
+        self.late_plots += late
+        ordered = ordered[late:]
         changed: dict[int, None] = {}
+        deleted: list[TrackState] = []
         start = 0
         while start < len(ordered):
             window_end = ordered[start].time + self.config.batch_window_s
+            expired, freed = self._expire(ordered[start].time)
+            deleted += expired
+            for slot in freed:
+                changed.pop(slot, None)
             stop = start
             while stop < len(ordered) and ordered[stop].time < window_end:
                 stop += 1
@@ -117,25 +133,29 @@ class Tracker:
                     for slot in self._process_batch(batch):
                         changed[slot] = None
             start = stop
-        states = self._states([slot for slot in changed if self._confirmed[slot]])
+        states = deleted + self._states([slot for slot in changed if self._confirmed[slot]])
         if ordered:
             states += self.advance(ordered[-1].time)
         return states
 
     def advance(self, now: float) -> list[TrackState]:
         """Drop tracks not updated for too long at time ``now``; return the deleted system tracks."""
+        return self._expire(now)[0]
+
+    def _expire(self, now: float) -> tuple[list[TrackState], list[int]]:
+        """Delete stale tracks at ``now``: the deleted system tracks' last states, and all freed slots."""
         self.latest_time = max(self.latest_time, now)
         cfg = self.config
         age = self.latest_time - self._t
-        sigma = np.sqrt(
-            np.maximum(self._p[:, 0, 0], self._p[:, 1, 1]) + cfg.process_noise * np.maximum(age, 0) ** 3 / 3
-        )
+        growth = cfg.process_noise * np.maximum(age, 0) ** 3 / 3  # position variance added while coasting
+        sigma = np.sqrt(np.maximum(self._p[:, 0, 0], self._p[:, 1, 1]) + growth)
         stale_confirmed = self._used & self._confirmed & ((age > cfg.coast_timeout_s) | (sigma > cfg.max_sigma_m))
         stale_tentative = self._used & ~self._confirmed & (age > cfg.tentative_timeout_s)
         deleted = [replace(state, deleted=True) for state in self._states(np.flatnonzero(stale_confirmed).tolist())]
-        for slot in np.flatnonzero(stale_confirmed | stale_tentative):
-            self._free(int(slot))
-        return deleted
+        freed = np.flatnonzero(stale_confirmed | stale_tentative).tolist()
+        for slot in freed:
+            self._free(slot)
+        return deleted, freed
 
     def tracks(self) -> list[TrackState]:
         """The live system tracks (confirmed), in track-number order."""

@@ -40,14 +40,15 @@ def upgrade() -> None:
     )
     op.create_table(
         "air_inbox",
-        sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True),
+        # 64-bit: at 3,000 plots a second a 32-bit id runs out in eight days.
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), primary_key=True, autoincrement=True),
         sa.Column("payload", sa.Text(), nullable=False),
         sa.Column("received_at", sa.Float(), nullable=False),
     )
     op.create_table(
         "air_tracks",
         sa.Column("track_number", sa.Integer(), primary_key=True, autoincrement=False),
-        sa.Column("seq", sa.Integer(), nullable=False),
+        sa.Column("seq", sa.BigInteger(), nullable=False),
         sa.Column("label_id", sa.Integer(), sa.ForeignKey("labels.id"), nullable=True),
         sa.Column("deleted", sa.Boolean(), nullable=False),
         sa.Column("time", sa.Float(), nullable=False),
@@ -61,6 +62,8 @@ def upgrade() -> None:
         sa.Column("name", sa.String(32), primary_key=True),
         sa.Column("holder", sa.String(64), nullable=False),
         sa.Column("expires_at", sa.Float(), nullable=False),
+        # The next system track number: a new leader continues the numbering, never reissues.
+        sa.Column("next_track_number", sa.Integer(), nullable=False),
     )
 
 
