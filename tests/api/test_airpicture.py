@@ -276,3 +276,51 @@ def test_the_basemap_is_served_offline_to_any_user(picture):
     iraq = [f for f in response.json()["features"] if f["properties"]["iso_a3"] == "IRQ"]
     assert len(iraq) == 1
     assert client.get("/api/v1/airpicture/basemap").status_code == 401
+
+
+def test_a_member_cannot_redefine_or_probe_another_members_sensor(picture):
+    _, client, tokens = picture
+    takeover = {"id": "tur-radar-1", "member": "FRA", "kind": "radar", "lat": 36, "lon": 43, "alt_m": 0, "sigma_m": 100}
+    body = {"sensor": takeover, "label": "NATO UNCLASSIFIED // REL TO COALITION"}
+    response = client.post("/api/v1/airpicture/sensors", json=body, headers=bearer(tokens["USA"]))
+    assert response.status_code == 422 and "must start with 'fra-'" not in response.json()["reason"]
+    response = client.post(
+        "/api/v1/airpicture/sensors",
+        json={**body, "sensor": {**takeover, "member": "USA"}},
+        headers=bearer(tokens["USA"]),
+    )
+    assert response.status_code == 422 and "must start with 'usa-'" in response.json()["reason"]
+    tracks = client.get("/api/v1/airpicture/tracks", headers=bearer(tokens["EGY"])).json()["tracks"]
+    assert "bbbbbb" not in addresses(tracks)
+
+
+def test_the_stream_snapshot_carries_no_feed_position(picture):
+    _, client, tokens = picture
+    kind, data = read_stream(client, tokens["IRQ"], 1)[0]
+    assert kind == "snapshot" and set(data) == {"tracks"}
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("/api/v1/airpicture/tracks/9223372036854775808/identity", {"identity": "HOSTILE"}),
+        ("/api/v1/airpicture/tracks/0/identity", {"identity": "HOSTILE"}),
+        ("/api/v1/airpicture/tracks/7/identity", {"identity": "ENEMY"}),
+    ],
+)
+def test_out_of_range_identity_requests_are_422_not_500(picture, path, body):
+    _, client, tokens = picture
+    assert client.post(path, json=body, headers=bearer(tokens["USA"])).status_code == 422
+
+
+def test_a_json_number_too_large_for_a_float_is_refused_as_a_plot(picture):
+    _, client, tokens = picture
+    content = (
+        b'{"plots": [{"time": 1' + b"0" * 400 + b', "sensor": "irq-adsb-1", "lat": 36, "lon": 43, "sigma_m": 30}]}'
+    )
+    response = client.post(
+        "/api/v1/airpicture/plots",
+        content=content,
+        headers={**bearer(tokens["IRQ"]), "Content-Type": "application/json"},
+    )
+    assert response.status_code == 202 and response.json()["accepted"] == 0
