@@ -146,6 +146,12 @@ def run(
     return [(arrivals[t] - sent[t]) * 1000 for t in sent if t in arrivals and t >= t0 + 3]
 
 
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU time of a process so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def pct(values: list[float], q: float) -> float:
     """The ``q`` quantile of ``values`` (nearest rank)."""
     ordered = sorted(values)
@@ -166,7 +172,9 @@ def main() -> None:
         try:
             t0 = float(int(time.time()))
             rate = args.posts_per_second
+            cpu0, wall0 = cpu_seconds(tracker.pid), time.time()
             same = run(8791, 8791, token, args.aircraft, args.seconds, t0, rate)
+            cpu_share = (cpu_seconds(tracker.pid) - cpu0) / (time.time() - wall0)
             other = run(8791, 8792, token, args.aircraft, args.seconds, t0 + args.seconds + 60, rate)
         finally:
             for proc in (tracker, feed_only):
@@ -186,6 +194,10 @@ def main() -> None:
             f"{name:44} {len(values):>5}/{expected:<5} {statistics.median(values):8.1f} {pct(values, 0.95):8.1f} "
             f"{pct(values, 0.99):8.1f} {max(values):8.1f}"
         )
+    print(
+        f"CPU of the tracking API process (ingest, tracker, store, feed to one subscriber): "
+        f"{cpu_share:.2f} s per second ({cpu_share / 1:.0%} of one core)"
+    )
     worst = max(pct(v, 0.95) for v in (same, other) if v)
     print(
         f"target p95 < {TARGET_P95_MS:.0f} ms: {'holds' if worst < TARGET_P95_MS else 'MISSES'} "

@@ -8,6 +8,7 @@ batch leaves nothing behind. The one process that holds the tracker lease drains
 from __future__ import annotations
 
 import json
+import logging
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -19,6 +20,8 @@ from intelcell.airpicture.sensors import SensorRecord, all_sensors
 from intelcell.cell import Cell
 from intelcell.domain.airpicture.model import Identity, Plot
 from intelcell.store.schema import air_inbox, air_sensors
+
+log = logging.getLogger(__name__)
 
 # Time may step back this far on one sensor (a late datagram); further back is a broken clock.
 BACKWARDS_TOLERANCE_S = 5.0
@@ -83,6 +86,10 @@ def accept(
         for sensor_id, t in newest.items():
             conn.execute(air_sensors.update().where(air_sensors.c.id == sensor_id).values(last_time=t))
     report.stored = len(rows)
+    if report.refused:
+        # Counted and logged, not only answered: an operator sees a broken feed in the server log.
+        kinds = ", ".join(f"{kind} {n}" for kind, n in sorted(report.counts.items()) if n)
+        log.warning("air picture: %d plots refused (%s); first: %s", len(report.refused), kinds, report.refused[0])
     return report
 
 

@@ -37,12 +37,14 @@ def test_time_going_backwards_on_a_sensor_is_refused_but_a_little_lateness_is_no
     assert queued(scene) == 2
 
 
-def test_a_flood_from_one_sensor_is_cut_at_the_rate_limit(scene: Scene, monkeypatch):
+def test_a_flood_from_one_sensor_is_cut_at_the_rate_limit_and_logged(scene: Scene, monkeypatch, caplog):
     monkeypatch.setattr(inbox, "MAX_RATE_PER_SENSOR", 10)
     plots = [scene.plot(T0 + 0.01 * i, i * 10.0, 0, "irq-adsb-1") for i in range(25)]
-    report = inbox.accept(scene.cell, None, plots, received_at=T0)
+    with caplog.at_level("WARNING", logger="intelcell.airpicture.inbox"):
+        report = inbox.accept(scene.cell, None, plots, received_at=T0)
     assert report.stored == 10 and len(report.refused) == 15
     assert report.refused[0].startswith("plot 10: flood")
+    assert "15 plots refused (flood 15" in caplog.text
 
 
 def test_a_full_inbox_refuses_everything_with_a_reason(scene: Scene, monkeypatch):
