@@ -23,6 +23,7 @@ from intelcell.clock import Clock, system_clock
 from intelcell.settings import Settings
 from intelcell.taxii import media as taxii_media
 from intelcell.taxii import routes as taxii_routes
+from intelcell.web import airpicture as airpicture_pages
 from intelcell.web import pages
 
 
@@ -58,6 +59,7 @@ def create_app(settings: Settings | None = None, clock: Clock = system_clock, ce
     app.include_router(airpicture_routes.router)
     app.include_router(taxii_routes.router)
     app.include_router(pages.router)
+    app.include_router(airpicture_pages.router)  # the map page, its session data and the static files
     # Added last runs first: authentication, then the body limit, then the routes.
     app.add_middleware(BodySizeLimit, max_bytes=cell.settings.max_body_bytes)
     app.add_middleware(BearerAuth, cell=cell)

@@ -14,8 +14,22 @@ from intelcell.cell import Cell
 from intelcell.store import tokens
 from intelcell.store.users import User
 
-#: Paths answered without a token: health, and the browser UI (which has its own sessions).
-PUBLIC_PATHS = frozenset({"/healthz", "/", "/login", "/logout"})
+#: Paths answered without a token: health, and the browser UI (which has its own sessions and
+#: answers 401 or a redirect to /login without one; the static files hold code, no data).
+PUBLIC_PATHS = frozenset(
+    {
+        "/healthz",
+        "/",
+        "/login",
+        "/logout",
+        "/airpicture",
+        "/airpicture/tracks.json",
+        "/airpicture/stream",
+        "/airpicture/basemap.json",
+        "/static/airpicture.js",
+        "/static/airpicture.css",
+    }
+)
 _CHALLENGE = [(b"www-authenticate", b'Bearer realm="intelcell"')]
 
 
