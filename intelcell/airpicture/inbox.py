@@ -19,6 +19,7 @@ from intelcell.airpicture.plotcsv import plot_to_json
 from intelcell.airpicture.sensors import SensorRecord, all_sensors
 from intelcell.cell import Cell
 from intelcell.domain.airpicture.model import Identity, Plot
+from intelcell.oversight import airhours
 from intelcell.store.schema import air_inbox, air_sensors
 
 log = logging.getLogger(__name__)
@@ -72,6 +73,7 @@ def accept(
         rate: Counter[tuple[str, int]] = Counter()
         rows = []
         newest: dict[str, float] = {}
+        accepted: list[tuple[str, float]] = []
         for index, plot in enumerate(plots):
             reason = _refusal(plot, sensors, member, last, rate, received_at)
             if reason:
@@ -81,8 +83,11 @@ def accept(
             last[plot.sensor] = max(plot.time, last.get(plot.sensor) or plot.time)
             newest[plot.sensor] = last[plot.sensor]
             rows.append({"payload": json.dumps({"plot": plot_to_json(plot)}), "received_at": received_at})
+            accepted.append((plot.sensor, plot.time))
         if rows:
             conn.execute(insert(air_inbox), rows)
+            # Oversight (issue 6): the hours each sensor contributed, counted in the same transaction.
+            airhours.record(conn, accepted)
         for sensor_id, t in newest.items():
             conn.execute(air_sensors.update().where(air_sensors.c.id == sensor_id).values(last_time=t))
     report.stored = len(rows)

@@ -16,6 +16,7 @@ from intelcell.api.routes import airpicture as airpicture_routes
 from intelcell.api.routes import audit, health, labels, me, members, objects, rfis, search
 from intelcell.api.routes import encodings as encodings_routes
 from intelcell.api.routes import match as match_routes
+from intelcell.api.routes import oversight as oversight_routes
 from intelcell.api.routes import persons as persons_routes
 from intelcell.api.routes import resolution as resolution_routes
 from intelcell.cell import Cell, open_cell
@@ -57,6 +58,7 @@ def create_app(settings: Settings | None = None, clock: Clock = system_clock, ce
     app.include_router(match_routes.router)
     app.include_router(resolution_routes.router)
     app.include_router(airpicture_routes.router)
+    app.include_router(oversight_routes.router)
     app.include_router(taxii_routes.router)
     app.include_router(pages.router)
     app.include_router(airpicture_pages.router)  # the map page, its session data and the static files

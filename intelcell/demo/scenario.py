@@ -8,6 +8,7 @@ from typing import Any
 
 from intelcell.cell import Cell
 from intelcell.demo import airpicture, corpus, persons
+from intelcell.demo import oversight as oversight_demo
 from intelcell.domain import marking
 from intelcell.domain.label import parse
 from intelcell.domain.policy import parse_clearance
@@ -247,4 +248,5 @@ def load(cell: Cell, persons_count: int = persons.COUNT) -> list[Issued]:
             raise RuntimeError(f"demo content refused: {result['failures']}")
     persons.load(cell, persons_count)
     airpicture.load(cell, stored_users["nato.admin"])
+    oversight_demo.load(cell, stored_users["nato.coordinator"])
     return issued

@@ -9,6 +9,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Column,
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -388,4 +389,72 @@ air_leases = Table(
     Column("holder", String(64), nullable=False),
     Column("expires_at", Float, nullable=False),
     Column("next_track_number", Integer, nullable=False),
+)
+
+# -- oversight (issue 6) -------------------------------------------------------------------------
+# The action plan with its history, the manual contributions ledger, and an hourly counter of air-
+# picture contributions (the one figure the cell's own data does not otherwise keep). Migration 0010.
+
+oversight_plan_items = Table(
+    "oversight_plan_items",
+    metadata,
+    Column("pk", Integer, primary_key=True),
+    Column("id", String(36), nullable=False, unique=True),  # public id, a random UUID
+    Column("version", Integer, nullable=False),  # raised by every change; the history keeps each
+    Column("title", String(200), nullable=False),
+    Column("owner", String(16), nullable=False),  # the member responsible
+    Column("description", Text, nullable=False),
+    Column("targets", Text, nullable=False),  # JSON list of {measure, value, member}
+    Column("status", String(16), nullable=False),  # planned | in_progress | at_risk | achieved | cancelled
+    Column("deadline", Date, nullable=True),
+    Column("evidence", Text, nullable=False),  # JSON list of URLs and STIX ids
+    Column("label_id", Integer, ForeignKey("labels.id"), nullable=False),
+    Column("originator", String(16), nullable=False),  # the member whose user created it
+    Column("created_by", Integer, ForeignKey("users.id"), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+)
+
+oversight_plan_history = Table(
+    "oversight_plan_history",
+    metadata,
+    Column("pk", Integer, primary_key=True),
+    Column("item_id", String(36), ForeignKey("oversight_plan_items.id"), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("changed_fields", Text, nullable=False),  # JSON list of field names
+    Column("snapshot", Text, nullable=False),  # JSON of the item as it became
+    Column("label_id", Integer, ForeignKey("labels.id"), nullable=False),  # the item's label in that version
+    Column("originator", String(16), nullable=False),
+    Column("changed_by", Integer, ForeignKey("users.id"), nullable=False),
+    Column("changed_at", UtcDateTime(), nullable=False),
+    UniqueConstraint("item_id", "version", name="uq_oversight_plan_history_version"),
+)
+
+oversight_contributions = Table(
+    "oversight_contributions",
+    metadata,
+    Column("pk", Integer, primary_key=True),
+    Column("id", String(36), nullable=False, unique=True),
+    Column("member", String(16), nullable=False),  # whose contribution this is
+    Column("kind", String(40), nullable=False),
+    Column("period", String(32), nullable=False),  # canonical period text
+    Column("period_start", Date, nullable=False),
+    Column("period_end", Date, nullable=False),
+    Column("value", Float, nullable=False),
+    Column("source", String(200), nullable=False),  # provenance: the report or log it comes from
+    Column("label_id", Integer, ForeignKey("labels.id"), nullable=False),
+    Column("originator", String(16), nullable=False),  # the member of the user who entered it
+    Column("entered_by", Integer, ForeignKey("users.id"), nullable=False),
+    Column("entered_at", UtcDateTime(), nullable=False),
+    # Same label included: a duplicate the submitter could not read must not be refused (and so revealed).
+    UniqueConstraint("member", "kind", "period", "source", "label_id", name="uq_oversight_contributions_entry"),
+    Index("ix_oversight_contributions_member_period", "member", "period_start"),
+)
+
+air_sensor_hours = Table(
+    "air_sensor_hours",
+    metadata,
+    # An hour (since the UNIX epoch, of plot time) in which the sensor had plots accepted.
+    Column("sensor_id", String(64), ForeignKey("air_sensors.id"), primary_key=True),
+    Column("hour", Integer, primary_key=True, autoincrement=False),
 )

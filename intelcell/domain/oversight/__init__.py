@@ -1,0 +1,1 @@
+"""Coordinator oversight (issue 6): periods, the action plan, contribution kinds, targets and aggregates."""
