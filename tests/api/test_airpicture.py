@@ -82,6 +82,15 @@ def test_exports_hold_exactly_the_tracks_a_partner_may_read(picture, member, cle
     assert {p.icao24 for p in decoded.plots} == expected
 
 
+def wait_for_subscriber(client) -> None:  # type: ignore[no-untyped-def]
+    """Wait until the stream under test has subscribed and taken its snapshot (so changes come after it)."""
+    hub = client.app.state.airpicture_hub
+    deadline = time.monotonic() + 5
+    while not hub._subscribers and time.monotonic() < deadline:
+        time.sleep(0.01)
+    time.sleep(0.2)  # the snapshot is read right after subscribing
+
+
 def read_stream(client, token: str, seconds: int, during=None) -> list[tuple[str, dict]]:  # type: ignore[no-untyped-def]
     """The events of a bounded stream; ``during`` runs in a thread while it is open."""
     if during is not None:
@@ -113,7 +122,7 @@ def test_live_updates_reach_only_partners_who_may_read_them_and_a_track_that_bec
     scene, client, tokens = picture
 
     def more_plots() -> None:
-        time.sleep(0.3)
+        wait_for_subscriber(client)
         # A and B fly on; from now on the Turkish radar also sees A, which makes A NATO SECRET.
         plots = scene.fly("aaaaaa", -100_000, 0, ("nato-awacs-1", "tur-radar-1"), scans=2, t0=T0 + 40)
         plots += scene.fly("bbbbbb", 100_000, -100_000, ("nato-awacs-1", "tur-radar-1"), scans=2, t0=T0 + 40)
@@ -134,7 +143,7 @@ def test_live_updates_reach_a_partner_who_may_read_them(picture):
     scene, client, tokens = picture
 
     def more_plots() -> None:
-        time.sleep(0.3)
+        wait_for_subscriber(client)
         scene.run(scene.fly("bbbbbb", 100_000, -100_000, ("nato-awacs-1", "tur-radar-1"), scans=2, t0=T0 + 40))
 
     events = read_stream(client, tokens["USA"], 2, during=more_plots)

@@ -65,6 +65,8 @@ def test_a_radar_plot_lies_in_the_direction_of_its_azimuth():
         ("mode3a", "7800", "mode3a"),
         ("icao24", "XYZ123", "icao24"),
         ("callsign", "<script>", "callsign"),
+        ("callsign", "ABC\n", "callsign"),
+        ("icao24", "4ca7b2\n", "icao24"),
         ("sensor", "", "sensor"),
     ],
 )

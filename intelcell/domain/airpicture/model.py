@@ -75,11 +75,11 @@ def check_plot(plot: Plot) -> None:
         raise PlotError(f"altitude {plot.alt_m!r} m is outside {MIN_ALT_M:.0f}..{MAX_ALT_M:.0f} m")
     if not (math.isfinite(plot.sigma_m) and 0.0 < plot.sigma_m <= MAX_SIGMA_M):
         raise PlotError(f"sigma {plot.sigma_m!r} m is outside 0..{MAX_SIGMA_M:.0f} m")
-    if plot.mode3a is not None and not _MODE3A.match(plot.mode3a):
+    if plot.mode3a is not None and not _MODE3A.fullmatch(plot.mode3a):
         raise PlotError(f"mode3a {plot.mode3a!r} is not four octal digits")
-    if plot.icao24 is not None and not _ICAO24.match(plot.icao24):
+    if plot.icao24 is not None and not _ICAO24.fullmatch(plot.icao24):
         raise PlotError(f"icao24 {plot.icao24!r} is not six lower-case hexadecimal digits")
-    if plot.callsign is not None and not _CALLSIGN.match(plot.callsign):
+    if plot.callsign is not None and not _CALLSIGN.fullmatch(plot.callsign):
         raise PlotError(f"callsign {plot.callsign!r} is not 1 to 8 letters, digits or spaces")
 
 

@@ -57,7 +57,7 @@ class Sensor:
     orbit: Orbit | None = None
 
     def __post_init__(self) -> None:
-        if not _SENSOR_ID.match(self.id):
+        if not _SENSOR_ID.fullmatch(self.id):
             raise SensorError(f"sensor id {self.id!r} must be 1 to 64 letters, digits, '_', '.' or '-'")
         if not (-90 <= self.lat <= 90 and -180 <= self.lon <= 180):
             raise SensorError(f"sensor {self.id}: position {self.lat}, {self.lon} is not WGS-84")
