@@ -1,20 +1,33 @@
-"""Demo oversight: the action plan the issue names and a year of members' reported contributions.
+"""Demo oversight: the action plan the issue names and a year of members' contributions.
 
 Deterministic (a seeded generator) and loaded once: a store that already holds the demo plan is
 left as it is. The story: the plan is adopted in the spring, AWACS flight time rises after it,
-air-to-air refuelling lags its target, training grows steadily.
+air-to-air refuelling lags its target, training grows steadily, and the cell's own data shows
+RFIs answered faster once the cell is running, screening hits, and the air picture's hours.
+
+The year's RFIs, answers and screening queries go through the cell's own functions with a demo
+clock set to when they happened (so their audit entries carry those past times), and the demo
+sensors' contributed hours are recorded as a year of the AWACS orbit and the ground sensors would
+have left them: every computed figure is then reproduced from stored data like any other.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import random
+from collections.abc import Mapping
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
 
 from intelcell.cell import Cell
-from intelcell.oversight import ledger, plan
-from intelcell.store.schema import oversight_plan_items
+from intelcell.exchange import rfis
+from intelcell.fighters import screening
+from intelcell.fighters.screening import QueryError
+from intelcell.oversight import airhours, ledger, plan
+from intelcell.store.schema import air_sensors, oversight_plan_items, persons
 from intelcell.store.users import User
 
 LABEL = "NATO RESTRICTED // REL TO COALITION"
@@ -40,7 +53,7 @@ PLAN: tuple[dict[str, Any], ...] = (
         "targets": [
             {"measure": "awacs_flight_hours", "value": 3000},
             {"measure": "awacs_time_on_station_hours", "value": 2000},
-            {"measure": "air_picture_hours", "value": 2000},
+            {"measure": "air_picture_hours", "value": 2000, "member": "NATO"},
         ],
     },
     {
@@ -109,8 +122,9 @@ SERIES: tuple[tuple[str, str, str, float, float, str], ...] = (
 ADOPTED = 4  # the plan is adopted in April: growth starts in May
 
 
-def load(cell: Cell, coordinator: User) -> None:
-    """Store the demo plan and reported contributions, entered by the coordinator; once only."""
+def load(cell: Cell, demo_users: Mapping[str, User]) -> None:
+    """Store the demo plan, reported contributions (entered by the coordinator) and the year's activity; once only."""
+    coordinator = demo_users["nato.coordinator"]
     with cell.db.read() as conn:
         present = conn.execute(
             select(oversight_plan_items.c.id).where(oversight_plan_items.c.title == PLAN[0]["title"])
@@ -137,3 +151,97 @@ def load(cell: Cell, coordinator: User) -> None:
                 label=label,
                 path="cli: demo",
             )
+    _rfis(cell, demo_users)
+    _screening(cell, demo_users)
+    _air_hours(cell, rng)
+
+
+def _at(cell: Cell, moment: datetime) -> Cell:
+    """The cell with a clock stopped at ``moment``: what was done then is stored as of then."""
+    return dataclasses.replace(cell, clock=lambda: moment)
+
+
+#: (asking user, question): what partners ask of the Coalition during the year.
+QUESTIONS = (
+    ("irq.liaison", "Movements of Daesh facilitators between Raqqa and the Rabia crossing?"),
+    ("jor.liaison", "Known aliases of returning fighters detained at the Jordanian border?"),
+    ("irq.liaison", "Financing routes of the Anbar cells through hawala brokers?"),
+    ("tur.analyst", "Travel documents used by fighters transiting Gaziantep?"),
+    ("fra.analyst", "Contacts in the Levant of the Katibat al-Muhajirin cell?"),
+    ("irq.liaison", "Drone use by Daesh remnants in the Hamrin mountains?"),
+)
+ANSWERERS = ("usa.analyst", "fra.analyst", "deu.analyst", "tur.analyst")
+
+
+def _rfis(cell: Cell, demo_users: Mapping[str, User]) -> None:
+    """Two RFIs a month, answered by two or three addressees; answers come faster after the plan."""
+    rng = random.Random(4774)
+    for index, month in enumerate(MONTHS, start=1):
+        for n in range(2):
+            asker, question = QUESTIONS[(2 * index + n) % len(QUESTIONS)]
+            asked = datetime(2026, index, 3 + 11 * n, 8, 0, tzinfo=UTC)
+            rfi = rfis.ask(
+                _at(cell, asked),
+                demo_users[asker],
+                question=question,
+                label="NATO RESTRICTED // REL TO COALITION",
+                addressees=["COALITION"],
+                deadline=(asked + timedelta(days=7)).isoformat(),
+                priority="priority",
+                path="cli: demo",
+            )
+            speed = 1.0 if index <= ADOPTED else 0.45  # the cell shortens response times
+            others = [a for a in ANSWERERS if demo_users[a].member != demo_users[asker].member]
+            for answerer in rng.sample(others, 2 + (index + n) % 2):
+                user = demo_users[answerer]
+                delay = timedelta(hours=rng.uniform(6, 90) * speed)
+                # What the lower-cleared DEU analyst answers stays CONFIDENTIAL; others answer at SECRET too.
+                label = (
+                    SENSITIVE
+                    if user.clearance.level >= 3 and rng.random() < 0.3
+                    else "NATO CONFIDENTIAL // REL TO COALITION"
+                )
+                rfis.answer(
+                    _at(cell, asked + delay),
+                    user,
+                    rfi.id,
+                    text=f"{user.member} reporting on {month}: see the attached assessment.",
+                    label=label,
+                    object_ids=[],
+                    path="cli: demo",
+                )
+
+
+def _screening(cell: Cell, demo_users: Mapping[str, User]) -> None:
+    """Partners screen travellers during the year; those that match records they may not read are hits."""
+    with cell.db.read() as conn:
+        rows = conn.execute(
+            select(persons.c.entity).where(persons.c.is_current).order_by(persons.c.pk).limit(400)
+        ).all()
+    names = [json.loads(r.entity)["properties"].get("name", [None])[0] for r in rows[::10]]
+    queriers = ("irq.liaison", "jor.liaison", "usa.analyst", "deu.analyst")
+    for index, name in enumerate(n for n in names if n):
+        when = datetime(2026, 1 + index % len(MONTHS), 5 + index % 20, 10, 0, tzinfo=UTC)
+        try:
+            profile = screening.query_profile({"name": [name]})
+            screening.screen(_at(cell, when), demo_users[queriers[index % len(queriers)]], {"q": profile})
+        except QueryError:
+            continue
+
+
+def _air_hours(cell: Cell, rng: random.Random) -> None:
+    """A year of the demo sensors' hours: the AWACS on racetrack missions, the ground sensors around the clock."""
+    with cell.db.read() as conn:
+        present = {r.id for r in conn.execute(select(air_sensors.c.id))}
+    marks: list[tuple[str, float]] = []
+    for index, _month in enumerate(MONTHS, start=1):
+        start = datetime(2026, index, 1, tzinfo=UTC)
+        days = ((start + timedelta(days=32)).replace(day=1) - start).days
+        missions = 12 + 2 * max(0, index - ADOPTED)  # more AWACS time after the plan
+        for day in sorted(rng.sample(range(days), min(days, missions))):
+            take_off = start + timedelta(days=day, hours=rng.choice((2, 6, 14)))
+            marks += [("nato-e3a-1", (take_off + timedelta(hours=h)).timestamp()) for h in range(8)]
+        for sensor in ("tur-radar-1", "irq-adsb-1"):
+            marks += [(sensor, (start + timedelta(hours=h)).timestamp()) for h in range(24 * days)]
+    with cell.db.write() as conn:
+        airhours.record(conn, [(s, t) for s, t in marks if s in present])

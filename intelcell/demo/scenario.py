@@ -248,5 +248,5 @@ def load(cell: Cell, persons_count: int = persons.COUNT) -> list[Issued]:
             raise RuntimeError(f"demo content refused: {result['failures']}")
     persons.load(cell, persons_count)
     airpicture.load(cell, stored_users["nato.admin"])
-    oversight_demo.load(cell, stored_users["nato.coordinator"])
+    oversight_demo.load(cell, stored_users)
     return issued

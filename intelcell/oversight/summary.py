@@ -95,6 +95,7 @@ def build(cell: Cell, conn: Connection, user: User, span: Period, today: date, w
         [
             {"period": m.text(), "totals": build(cell, conn, user, m, today, with_months=False).totals}
             for m in span.months()
+            if m.start <= today  # a month that has not begun has nothing to show yet
         ]
         if with_months
         else []
