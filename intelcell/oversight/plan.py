@@ -153,7 +153,7 @@ def create(cell: Cell, user: User, data: Mapping[str, Any], path: str) -> PlanIt
                 **_row_values(fields, label_id),
             )
         )
-        _history(conn, item_id, 1, list(FIELDS), _snapshot(fields), label_id, user, now)
+        _history(conn, item_id, 1, sorted(FIELDS), _snapshot(fields), label_id, user, now)
         event = AuditEvent("write", "plan.create", path, user.member, user.name, [item_id], [label.text()])
         audit.append(conn, event, now)
         item = _get(cell, conn, item_id)
