@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo serve test test-sqlite test-postgres lint system-deps bench bench-fighters bench-airpicture clean
+.PHONY: demo serve test test-sqlite test-postgres lint system-deps system-deps-test bench bench-fighters bench-airpicture clean
 
 $(STAMP): pyproject.toml
 	scripts/check-python $(PYTHON)
@@ -13,8 +13,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e ".[test]"
 	touch $(STAMP)
 
-system-deps:  ## Debian packages the project needs (ICU for name analysis, PostgreSQL for the suite)
+system-deps:  ## Debian packages the project needs to run (ICU for name analysis)
 	scripts/system-deps
+
+system-deps-test:  ## ... and to test (PostgreSQL for the second half, Chromium for the browser tests)
+	scripts/system-deps test
 
 demo: system-deps $(STAMP)  ## Load the demo scenario and serve it on http://127.0.0.1:8000
 	$(BIN)/intelcell demo
@@ -23,7 +26,7 @@ demo: system-deps $(STAMP)  ## Load the demo scenario and serve it on http://127
 serve: system-deps $(STAMP)
 	$(BIN)/intelcell serve
 
-test: system-deps $(STAMP)  ## The whole suite: on SQLite, then on a throwaway PostgreSQL
+test: system-deps-test $(STAMP)  ## The whole suite: on SQLite, then on a throwaway PostgreSQL
 	PATH="$(CURDIR)/$(BIN):$$PATH" scripts/test
 
 lint: $(STAMP)
