@@ -107,7 +107,8 @@ def _rfis(cell: Cell, conn: Connection, user: User, span: Period, out: Computed)
         out.response_hours[member].append(hours)
         out.label_ids |= label_ids
     for member, samples in out.response_hours.items():
-        out.figures[member]["rfi_median_response_hours"] = median(samples) or 0.0
+        # Hundredths of an hour (36 s): finer than any deadline, and stable to print and compare.
+        out.figures[member]["rfi_median_response_hours"] = round(median(samples) or 0.0, 2)
 
 
 def _records(cell: Cell, conn: Connection, user: User, span: Period, out: Computed) -> None:

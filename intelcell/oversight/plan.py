@@ -100,8 +100,9 @@ def _validated(cell: Cell, user: User, data: Mapping[str, Any]) -> tuple[dict[st
         status = rules.status(str(data.get("status") or "planned"))
         evidence = rules.evidence(data.get("evidence") or [])
     except PlanError as exc:
-        kind = "unknown_member" if "unknown member" in str(exc) else "invalid_request"
-        raise Refused(kind, str(exc)) from None
+        raise Refused(
+            "unknown_member" if isinstance(exc, rules.UnknownMember) else "invalid_request", str(exc)
+        ) from None
     label = assignable_label(cell, user, str(data.get("label") or ""))
     fields = {
         "title": title,

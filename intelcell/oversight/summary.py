@@ -19,7 +19,7 @@ from sqlalchemy import Connection
 from intelcell.cell import Cell
 from intelcell.domain.dominance import NoCommonReleasability, dominant
 from intelcell.domain.label import NATO_POLICY, Label, parse, scale
-from intelcell.domain.oversight.aggregate import combine, gap, median
+from intelcell.domain.oversight.aggregate import combine, gap
 from intelcell.domain.oversight.contribution import COMPUTED_KINDS, KINDS, MANUAL_KINDS
 from intelcell.domain.oversight.period import Period
 from intelcell.domain.oversight.plan import STATUSES
@@ -139,7 +139,8 @@ def _totals(members: dict[str, dict[str, Any]], figures: computed.Computed) -> d
     samples = [h for hours in figures.response_hours.values() for h in hours]
     for code, k in KINDS.items():
         source = "manual" if k.manual else "computed"
-        out[code] = combine(k, {m: r[source].get(code) for m, r in members.items()}, samples)
+        value = combine(k, {m: r[source].get(code) for m, r in members.items()}, samples)
+        out[code] = round(value, 2) if value is not None and k.combine == "median" else value
     return out
 
 
@@ -160,7 +161,7 @@ def _gaps(
             if t.member is None:
                 actual = totals.get(t.measure)
             elif k.combine == "median":
-                actual = median(figures.response_hours.get(t.member, []))
+                actual = members.get(t.member, {}).get(source, {}).get(t.measure)  # None: nothing answered
             else:
                 actual = members.get(t.member, {}).get(source, {}).get(t.measure, 0.0)
             missing = gap(k, t.value, actual)
@@ -174,7 +175,8 @@ def _gaps(
                     "target": t.value,
                     "actual": actual,
                     "gap": missing,
-                    "met": missing == 0,
+                    # A ceiling with nothing measured (no RFI answered) is not met, only unjudged.
+                    "met": missing == 0 and actual is not None,
                 }
             )
     return out
@@ -193,5 +195,11 @@ def to_csv(summary: Summary) -> str:
         for source, kinds in (("manual", MANUAL_KINDS), ("computed", COMPUTED_KINDS)):
             for code in kinds:
                 if code in r[source]:
-                    writer.writerow((span, member, code, source, KINDS[code].unit, f"{r[source][code]:g}", label))
+                    value = _number(r[source][code])
+                    writer.writerow((span, member, code, source, KINDS[code].unit, value, label))
     return out.getvalue()
+
+
+def _number(value: float) -> str:
+    """A figure as CSV text: whole numbers without a decimal point, others exactly (no rounding)."""
+    return str(int(value)) if float(value).is_integer() else repr(float(value))

@@ -72,6 +72,9 @@ def test_the_months_add_up_to_the_period(client: TestClient, world: World) -> No
 
 def test_csv_matches_the_summary(client: TestClient, world: World) -> None:
     token = world.coordinator[1]
+    entry = {"member": "USA", "kind": "aar_fuel_offloaded_t", "period": "2026-03", "value": 1234567.25}
+    entry |= {"source": "AFCENT tanker summary", "label": "NATO RESTRICTED // REL TO COALITION"}
+    assert client.post("/api/v1/oversight/contributions", json=entry, headers=bearer(token)).status_code == 201
     body = summary(client, token)
     response = client.get("/api/v1/oversight/summary.csv", params={"period": "2026"}, headers=bearer(token))
     assert response.status_code == 200
@@ -86,6 +89,7 @@ def test_csv_matches_the_summary(client: TestClient, world: World) -> None:
     }
     assert {(r["member"], r["measure"], r["source"]): float(r["value"]) for r in rows} == expected
     assert {r["label"] for r in rows} == {body["label"]}
+    assert any(r["value"] == "1234567.25" for r in rows)  # figures are exact, not rounded to 6 digits
 
 
 def test_the_pdf_report_renders_a_first_page_that_is_not_blank(client: TestClient, world: World) -> None:

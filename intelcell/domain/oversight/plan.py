@@ -29,6 +29,10 @@ class PlanError(ValueError):
     """An action-plan item that is not valid; the message is the reason for the user."""
 
 
+class UnknownMember(PlanError):
+    """A target names a member the registry does not know."""
+
+
 @dataclass(frozen=True)
 class Target:
     """What an item should achieve: ``value`` of a measure, for one member or (None) all together."""
@@ -59,7 +63,7 @@ def target(data: Mapping[str, Any], members: Iterable[str]) -> Target:
         raise PlanError(str(exc)) from None
     member = data.get("member")
     if member is not None and (not isinstance(member, str) or member not in set(members)):
-        raise PlanError(f"target names an unknown member {member!r}")
+        raise UnknownMember(f"target names an unknown member {member!r}")
     return Target(k.code, value, member)
 
 
