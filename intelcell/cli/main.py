@@ -11,6 +11,7 @@ from intelcell import __version__
 from intelcell.cli import audit, collections, demo, peers, registry, serve, settings_cmd, tokens
 from intelcell.cli.airpicture import airpicture
 from intelcell.cli.encode import encode as encode_command
+from intelcell.cli.oversight import oversight
 from intelcell.cli.persons import persons
 from intelcell.cli.resolve import resolve
 from intelcell.cli.screen import screen
@@ -55,6 +56,7 @@ cli.add_command(persons)
 cli.add_command(screen)
 cli.add_command(resolve)
 cli.add_command(airpicture)
+cli.add_command(oversight)
 persons.add_command(encode_command)  # intelcell persons encode
 
 
