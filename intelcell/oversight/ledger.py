@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, select
+from sqlalchemy.exc import IntegrityError
 
 from intelcell.cell import Cell
 from intelcell.clock import iso
@@ -101,22 +102,28 @@ def enter(
                 f"{member} already has a {kind} entry for {span.text()} from source {source!r}; "
                 "correct that entry instead",
             )
-        conn.execute(
-            oversight_contributions.insert().values(
-                id=entry_id,
-                member=member,
-                kind=kind,
-                period=span.text(),
-                period_start=span.start,
-                period_end=span.end,
-                value=amount,
-                source=source,
-                label_id=label_id,
-                originator=user.member,
-                entered_by=user.id,
-                entered_at=now,
+        try:
+            conn.execute(
+                oversight_contributions.insert().values(
+                    id=entry_id,
+                    member=member,
+                    kind=kind,
+                    period=span.text(),
+                    period_start=span.start,
+                    period_end=span.end,
+                    value=amount,
+                    source=source,
+                    label_id=label_id,
+                    originator=user.member,
+                    entered_by=user.id,
+                    entered_at=now,
+                )
             )
-        )
+        except IntegrityError:
+            # A concurrent writer stored the same entry under the same label between check and insert.
+            raise Refused(
+                "duplicate", f"{member} already has a {kind} entry for {span.text()} from source {source!r}"
+            ) from None
         detail = {"member": member, "kind": kind, "period": span.text(), "value": amount, "source": source}
         event = AuditEvent(
             "write", "contribution.create", path, user.member, user.name, [entry_id], [bound.text()], detail
