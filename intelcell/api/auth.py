@@ -28,6 +28,7 @@ PUBLIC_PATHS = frozenset(
         "/airpicture/basemap.json",
         "/static/airpicture.js",
         "/static/airpicture.css",
+        "/static/base.css",
     }
 )
 _CHALLENGE = [(b"www-authenticate", b'Bearer realm="intelcell"')]

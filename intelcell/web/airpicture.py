@@ -29,7 +29,7 @@ from intelcell.web.banner import banner_for
 from intelcell.web.pages import templates
 from intelcell.web.session import SESSION_COOKIE, current_session
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=csp.ProtectedRoute)
 router.include_router(assets.router)
 NO_STORE = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
 
@@ -65,18 +65,15 @@ def map_page(request: Request) -> Response:
         return RedirectResponse("/login", status_code=303)
     user, csrf = session
     labels = picture.labels_of(_tracks(request, user))
-    nonce = csp.new_nonce()
     context = {
         "user": user,
         "csrf": csrf,
         "banner": banner_for(cell_of(request), labels),
         "banner_labels": labels,
-        "csp_nonce": nonce,
         "script_url": assets.url("airpicture.js"),
         "style_url": assets.url("airpicture.css"),
     }
-    response = templates.TemplateResponse(request, "airpicture.html", context, headers={"Cache-Control": "no-store"})
-    return csp.protect(response, nonce)
+    return templates.TemplateResponse(request, "airpicture.html", context, headers={"Cache-Control": "no-store"})
 
 
 @router.get("/airpicture/tracks.json")

@@ -19,6 +19,7 @@ from intelcell.api.errors import ApiError
 
 STATIC = Path(__file__).resolve().parent / "static"
 ASSETS = {
+    "base.css": "text/css; charset=utf-8",
     "airpicture.js": "text/javascript; charset=utf-8",
     "airpicture.css": "text/css; charset=utf-8",
 }

@@ -1,42 +1,55 @@
-"""Security headers of browser pages: a strict Content-Security-Policy with a per-response nonce.
+"""Security headers of browser pages: a strict Content-Security-Policy on every response of the UI.
 
-Scripts and style sheets come from intelcell itself (``'self'``); the one inline ``<style>`` of
-``base.html`` carries the response's nonce. Nothing else inline runs: no inline scripts, no
-``style`` attributes, no ``eval``. The page talks only to its own origin (``connect-src``).
+Scripts and style sheets come from intelcell itself (``'self'``, served by ``assets``); nothing
+inline runs: no inline ``<style>`` or ``<script>``, no ``style`` attributes, no event handler
+attributes, no ``eval``. The page talks only to its own origin (``connect-src``) and no other
+site may frame it. Issue 7 item 6: a strict policy on every page, so one without it cannot be
+the way in.
 """
 
 from __future__ import annotations
 
-import secrets
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 from fastapi.responses import Response
+from fastapi.routing import APIRoute
+from starlette.requests import Request
 
-
-def new_nonce() -> str:
-    """A fresh, unguessable nonce for one response."""
-    return secrets.token_urlsafe(18)
-
-
-def policy(nonce: str) -> str:
-    """The Content-Security-Policy of a page whose inline style carries ``nonce``."""
-    return "; ".join(
-        (
-            "default-src 'none'",
-            "script-src 'self'",
-            f"style-src 'self' 'nonce-{nonce}'",
-            "img-src 'self'",
-            "connect-src 'self'",
-            "base-uri 'none'",
-            "form-action 'self'",
-            "frame-ancestors 'none'",
-        )
+POLICY = "; ".join(
+    (
+        "default-src 'none'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self'",
+        "connect-src 'self'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
     )
+)
+HEADERS = {
+    "Content-Security-Policy": POLICY,
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+}
 
 
-def protect(response: Response, nonce: str) -> Response:
-    """Add the CSP and the other hardening headers to a page response."""
-    response.headers["Content-Security-Policy"] = policy(nonce)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["X-Frame-Options"] = "DENY"
-    response.headers["Referrer-Policy"] = "no-referrer"
+def protect(response: Response) -> Response:
+    """Add the CSP and the other hardening headers to a response of the UI."""
+    response.headers.update(HEADERS)
     return response
+
+
+class ProtectedRoute(APIRoute):
+    """A route of the web UI whose every response, error pages and redirects included, is protected."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        """The route's handler, adding the security headers to what it returns."""
+        handler = super().get_route_handler()
+
+        async def protected(request: Request) -> Response:
+            return protect(await handler(request))
+
+        return protected

@@ -15,6 +15,8 @@ from intelcell.api.routes.objects import record_release
 from intelcell.exchange import reading
 from intelcell.store import audit, tokens, web_sessions
 from intelcell.store.audit import AuditEvent
+from intelcell.web import assets, csp
+from intelcell.web.banner import banner_for
 from intelcell.web.session import (
     LOGIN_CSRF_COOKIE,
     SESSION_COOKIE,
@@ -23,13 +25,16 @@ from intelcell.web.session import (
     set_cookie,
 )
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=csp.ProtectedRoute)
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+templates.env.globals["asset_url"] = assets.url  # every page links base.css by its content digest
 
 
 def _login_page(request: Request, error: str | None = None, status: int = 200) -> Response:
     csrf = request.cookies.get(LOGIN_CSRF_COOKIE) or secrets.token_urlsafe(32)
-    response = templates.TemplateResponse(request, "login.html", {"csrf": csrf, "error": error}, status_code=status)
+    # The sign-in page displays nothing labelled: its banner is the lowest marking.
+    context = {"csrf": csrf, "error": error, "banner": banner_for(cell_of(request), ())}
+    response = templates.TemplateResponse(request, "login.html", context, status_code=status)
     set_cookie(request, response, LOGIN_CSRF_COOKIE, csrf, 3600)
     return response
 
@@ -74,7 +79,7 @@ def logout(request: Request, csrf: Annotated[str, Form(max_length=200)] = "") ->
         return RedirectResponse("/login", status_code=303)
     user, expected = session
     if not csrf_matches(expected, csrf):
-        return HTMLResponse("Invalid CSRF token.", status_code=403)
+        return HTMLResponse("Invalid CSRF token.", status_code=403, headers={"Cache-Control": "no-store"})
     cell = cell_of(request)
     with cell.db.write() as conn:
         web_sessions.delete(conn, request.cookies[SESSION_COOKIE])
@@ -105,4 +110,5 @@ def home(request: Request) -> Response:
         }
         for s in shown
     ]
-    return templates.TemplateResponse(request, "home.html", {"user": user, "csrf": csrf, "rows": rows})
+    context = {"user": user, "csrf": csrf, "rows": rows, "banner": banner_for(cell, (s.label for s in shown))}
+    return templates.TemplateResponse(request, "home.html", context, headers={"Cache-Control": "no-store"})

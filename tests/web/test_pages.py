@@ -150,7 +150,7 @@ def test_home_without_a_session_redirects_to_login(client: TestClient) -> None:
 def test_home_with_a_session_shows_who_is_signed_in(signed_in: TestClient) -> None:
     response = signed_in.get("/", follow_redirects=False)
     assert response.status_code == 200
-    assert "analyst.baghdad · IRQ · NATO SECRET" in response.text
+    assert "analyst.baghdad</bdi> · IRQ · NATO SECRET" in response.text
 
 
 def test_the_login_form_sends_a_signed_in_user_home(signed_in: TestClient) -> None:
