@@ -29,7 +29,7 @@ def _cli_snippets() -> list[str]:
 @pytest.mark.parametrize("snippet", _cli_snippets())
 def test_every_cli_snippet_in_the_readme_names_a_real_command(snippet: str) -> None:
     words = [w for w in shlex.split(snippet)[1:] if not w.startswith(("-", "[")) and w.isidentifier()]
-    groups = {"token", "members", "communities", "audit", "collection", "peer", "persons", "airpicture"}
+    groups = {"token", "members", "communities", "audit", "collection", "peer", "persons", "airpicture", "oversight"}
     command = words[:2] if words and words[0] in groups else words[:1]
     if command[:2] in (["airpicture", "sensors"], ["airpicture", "areas"]):
         command = words[:3]  # groups within the airpicture group
