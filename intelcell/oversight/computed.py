@@ -134,11 +134,15 @@ def _records(cell: Cell, conn: Connection, user: User, span: Period, out: Comput
 
 
 def _hits(cell: Cell, conn: Connection, user: User, span: Period, out: Computed) -> None:
-    """Screening hits in the period on records (or encodings) the viewer may read, per holder."""
+    """Screening hits in the period on the viewer's own member's records it may read.
+
+    A hit exists only for its holder (intelcell.fighters.hits): counted for anyone else, a
+    one-day period would show when another member screened against the holder's records.
+    """
     first, after = span.bounds()
     readable = cell.labels.readable(conn, user.viewer, cell.registry)
     h, p, e = person_hits.c, persons.c, person_encodings.c
-    in_period = and_(h.created_at >= first, h.created_at < after)
+    in_period = and_(h.created_at >= first, h.created_at < after, h.holder == user.member)
     on_records = (
         select(h.holder, p.label_id, func.count())
         .join(persons, and_(p.id == h.person_id, p.is_current))

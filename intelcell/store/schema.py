@@ -447,7 +447,9 @@ oversight_contributions = Table(
     Column("entered_by", Integer, ForeignKey("users.id"), nullable=False),
     Column("entered_at", UtcDateTime(), nullable=False),
     # Same label included: a duplicate the submitter could not read must not be refused (and so revealed).
-    UniqueConstraint("member", "kind", "period", "source", "label_id", name="uq_oversight_contributions_entry"),
+    UniqueConstraint(
+        "member", "kind", "period", "source", "label_id", "originator", name="uq_oversight_contributions_entry"
+    ),
     Index("ix_oversight_contributions_member_period", "member", "period_start"),
 )
 

@@ -37,6 +37,7 @@ class World:
     deu: tuple[User, str]
     usa: tuple[User, str]
     fra: tuple[User, str]
+    irq: tuple[User, str]
 
 
 def at(text: str) -> datetime:
@@ -169,4 +170,4 @@ def world(cell: Cell, make_user) -> World:  # type: ignore[no-untyped-def]
         airhours.record(conn, [("usa-awacs", jan + 7200), ("usa-awacs", at("2025-12-31T12:00:00").timestamp())])
         airhours.record(conn, [("usa-awacs", jan)])  # again: idempotent
     assert air_sensor_hours is not None
-    return World(coordinator, deu, usa, fra)
+    return World(coordinator, deu, usa, fra, irq)

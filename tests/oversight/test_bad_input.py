@@ -102,6 +102,19 @@ def test_a_hidden_entry_never_blocks_nor_reveals_itself_as_a_duplicate(
     assert [e["label"] for e in listed] == [LABEL]
 
 
+def test_an_entry_under_a_label_the_submitter_may_assign_but_not_read_in_that_entry_is_not_revealed(
+    client: TestClient, cell: Cell, make_user
+) -> None:  # type: ignore[no-untyped-def]
+    """Review finding: the coordinator's entry about USA under a label USA may assign is still NATO's own."""
+    _c, coordinator = make_user("NATO", "COSMIC TOP SECRET", role="coordinator")
+    _u, analyst = make_user("USA", "NATO SECRET")
+    hidden = entry(label="NATO SECRET // REL TO FRA")
+    assert client.post(CONTRIBUTIONS, json=hidden, headers=bearer(coordinator)).status_code == 201
+    assert client.get(CONTRIBUTIONS, params={"period": "2026"}, headers=bearer(analyst)).json()["contributions"] == []
+    # USA may assign that label to its own entry (the originator always reads its own): no 409.
+    assert client.post(CONTRIBUTIONS, json=hidden, headers=bearer(analyst)).status_code == 201
+
+
 def test_analysts_enter_only_their_own_members_contributions(client: TestClient, cell: Cell, make_user) -> None:  # type: ignore[no-untyped-def]
     _u, fra = make_user("FRA", "NATO SECRET")
     before = stored(cell)

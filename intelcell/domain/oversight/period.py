@@ -12,10 +12,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-_YEAR = re.compile(r"^(\d{4})$")
-_QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
-_RANGE = re.compile(r"^(\d{4}-\d{2}-\d{2})/(\d{4}-\d{2}-\d{2})$")
+# ASCII digits only: \d would take full-width and other Unicode digits.
+_YEAR = re.compile(r"^([0-9]{4})$")
+_QUARTER = re.compile(r"^([0-9]{4})-Q([1-4])$")
+_MONTH = re.compile(r"^([0-9]{4})-([0-9]{2})$")
+_RANGE = re.compile(r"^([0-9]{4}-[0-9]{2}-[0-9]{2})/([0-9]{4}-[0-9]{2}-[0-9]{2})$")
+# The cell's data starts in the UNIX era; year 9999 cannot take a day's bound after it; and a
+# summary's trend is one pass per month, so a span is kept to ten years.
+FIRST_YEAR, LAST_YEAR = 1970, 9998
+MAX_MONTHS = 120
 MAX_TEXT = 32
 
 
@@ -33,6 +38,11 @@ class Period:
     def __post_init__(self) -> None:
         if self.end < self.start:
             raise PeriodError(f"period ends ({self.end.isoformat()}) before it starts ({self.start.isoformat()})")
+        if self.start.year < FIRST_YEAR or self.end.year > LAST_YEAR:
+            raise PeriodError(f"a period lies within the years {FIRST_YEAR} to {LAST_YEAR}")
+        months = (self.end.year - self.start.year) * 12 + self.end.month - self.start.month + 1
+        if months > MAX_MONTHS:
+            raise PeriodError(f"a period spans at most {MAX_MONTHS} months, not {months}")
 
     def text(self) -> str:
         """The canonical text: year, quarter or month when the period is exactly one, else a range."""

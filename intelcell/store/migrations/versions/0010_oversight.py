@@ -62,7 +62,9 @@ def upgrade() -> None:
         sa.Column("originator", sa.String(16), nullable=False),
         sa.Column("entered_by", sa.Integer(), sa.ForeignKey("users.id"), nullable=False),
         sa.Column("entered_at", sa.DateTime(timezone=True), nullable=False),
-        sa.UniqueConstraint("member", "kind", "period", "source", "label_id", name="uq_oversight_contributions_entry"),
+        sa.UniqueConstraint(
+            "member", "kind", "period", "source", "label_id", "originator", name="uq_oversight_contributions_entry"
+        ),
     )
     op.create_index("ix_oversight_contributions_member_period", "oversight_contributions", ["member", "period_start"])
     op.create_table(
