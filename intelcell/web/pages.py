@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from intelcell.api.auth import cell_of
@@ -37,6 +37,15 @@ def _login_page(request: Request, error: str | None = None, status: int = 200) -
     response = templates.TemplateResponse(request, "login.html", context, status_code=status)
     set_cookie(request, response, LOGIN_CSRF_COOKIE, csrf, 3600)
     return response
+
+
+def _error_page(request: Request, status: int, title: str, message: str, back: str, back_text: str) -> Response:
+    """A page explaining a refusal (it displays nothing labelled: the lowest banner)."""
+    banner = banner_for(cell_of(request), ())
+    context = {"title": title, "message": message, "back": back, "back_text": back_text, "banner": banner}
+    return templates.TemplateResponse(
+        request, "error.html", context, status_code=status, headers={"Cache-Control": "no-store"}
+    )
 
 
 @router.get("/login")
@@ -79,7 +88,8 @@ def logout(request: Request, csrf: Annotated[str, Form(max_length=200)] = "") ->
         return RedirectResponse("/login", status_code=303)
     user, expected = session
     if not csrf_matches(expected, csrf):
-        return HTMLResponse("Invalid CSRF token.", status_code=403, headers={"Cache-Control": "no-store"})
+        message = "The sign-out form expired, so you are still signed in. Go back home and sign out again."
+        return _error_page(request, 403, "Sign-out refused", message, "/", "Back to the home page")
     cell = cell_of(request)
     with cell.db.write() as conn:
         web_sessions.delete(conn, request.cookies[SESSION_COOKIE])

@@ -30,7 +30,9 @@ def open_map(chromium: Any, base_url: str, token: str) -> Any:
 
 def listed_tracks(page: Any) -> list[str]:
     """The names shown in the page's track list once the live snapshot has arrived."""
-    page.wait_for_function("document.querySelector('#track-count').textContent !== ''", timeout=15_000)
+    # The status goes live on the feed's first event, the snapshot; the count alone may show "(0)"
+    # from a render (the basemap arriving) before it.
+    page.wait_for_selector("#status.live", timeout=15_000)
     return page.locator("#track-list .track-item .name").all_text_contents()
 
 

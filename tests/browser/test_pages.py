@@ -162,7 +162,7 @@ def test_login_home_and_map_send_the_policy_and_break_none_of_it(browser: Browse
     header_colour = browser.page.eval_on_selector("header", "e => getComputedStyle(e).backgroundColor")
     assert header_colour == "rgb(11, 37, 69)"  # base.css applied: the style sheet came through the policy
     responses["/airpicture"] = browser.goto("/airpicture")
-    browser.page.wait_for_function("document.querySelector('#track-count').textContent !== ''", timeout=15_000)
+    browser.page.wait_for_selector("#status.live", timeout=15_000)  # the snapshot drawn
     for path, response in responses.items():
         policy = response.headers["content-security-policy"]
         assert "default-src 'none'" in policy and "unsafe" not in policy, path

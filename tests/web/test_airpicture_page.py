@@ -227,7 +227,10 @@ def test_the_page_has_a_strict_content_security_policy(browsers: dict[str, TestC
     assert response.headers["x-content-type-options"] == "nosniff"
 
 
-@pytest.mark.parametrize(("name", "media_type"), [("airpicture.js", "text/javascript"), ("airpicture.css", "text/css")])
+@pytest.mark.parametrize(
+    ("name", "media_type"),
+    [("airpicture.js", "text/javascript"), ("airpicture.css", "text/css"), ("base.css", "text/css")],
+)
 def test_static_files_are_served_with_their_type_and_a_long_cache(
     client: TestClient, name: str, media_type: str
 ) -> None:

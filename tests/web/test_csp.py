@@ -71,7 +71,9 @@ def test_a_failed_sign_in_page_is_protected(client: TestClient) -> None:
 def test_a_refused_sign_out_is_protected(signed_in: TestClient) -> None:
     response = signed_in.post("/logout", data={"csrf": "wrong"}, follow_redirects=False)
     assert response.status_code == 403
+    assert "The sign-out form expired" in response.text
     assert_protected(response)
+    assert_nothing_inline(response.text)
 
 
 def test_redirects_of_the_ui_are_protected(client: TestClient) -> None:
