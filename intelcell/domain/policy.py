@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from intelcell.domain.label import NATO_LEVELS, NATO_POLICY, Label, LabelError
+from intelcell.domain.label import NATO_LEVELS, NATO_POLICY, Label, LabelError, Vocabulary, parse
 from intelcell.domain.registry import Registry
 
 ROLES = ("analyst", "coordinator", "admin")
@@ -77,3 +77,19 @@ def may_disseminate(viewer: Viewer, label: Label, originator: str) -> bool:
     ORCON (originator controlled) restricts onward dissemination to the originator.
     """
     return "ORCON" not in label.handling_caveats or viewer.member == originator
+
+
+class NotAssignable(ValueError):
+    """A label above what its submitter may assign (clearance or caveats)."""
+
+
+def assignable(text: str, vocabulary: Vocabulary, viewer: Viewer, registry: Registry) -> Label:
+    """Parse ``text`` and check ``viewer`` may assign it: read its own member's object under it.
+
+    The one rule of exchange ingest, RFIs, person records and the oversight ledger. Raises
+    LabelError for text that is not a label, NotAssignable for one above the viewer.
+    """
+    label = parse(text, vocabulary)
+    if not can_read(viewer, label, viewer.member, registry):
+        raise NotAssignable(f"label {label.text()} is above what you may assign (clearance or caveats)")
+    return label

@@ -24,8 +24,8 @@ from sqlalchemy import ColumnElement, Connection, Exists, and_, false, or_, sele
 
 from intelcell.cell import Cell
 from intelcell.clock import iso
-from intelcell.domain.label import Label, LabelError, parse
-from intelcell.domain.policy import can_read
+from intelcell.domain.label import Label, LabelError
+from intelcell.domain.policy import NotAssignable, assignable
 from intelcell.exchange import reading
 from intelcell.exchange.access import access_for
 from intelcell.exchange.query import Filters, select_versions
@@ -153,14 +153,11 @@ def _text(value: str, what: str) -> str:
 def _label(cell: Cell, user: User, text: str) -> Label:
     """The label ``text`` names, if ``user`` may assign it (they must be able to read it themselves)."""
     try:
-        label = parse(text, cell.vocabulary)
+        return assignable(text, cell.vocabulary, user.viewer, cell.registry)
     except LabelError as exc:
         raise RfiError("invalid_label", str(exc)) from None
-    if not can_read(user.viewer, label, user.member, cell.registry):
-        raise RfiError(
-            "label_not_permitted", f"label {label.text()} is above what you may assign (clearance or caveats)"
-        )
-    return label
+    except NotAssignable as exc:
+        raise RfiError("label_not_permitted", str(exc)) from None
 
 
 def _addressees(cell: Cell, user: User, codes: Sequence[str]) -> list[str]:

@@ -24,9 +24,9 @@ from sqlalchemy import ColumnElement, Connection, select, text
 
 from intelcell.cell import Cell
 from intelcell.clock import iso
-from intelcell.domain.label import Label, LabelError, parse
+from intelcell.domain.label import Label, LabelError
 from intelcell.domain.person import Profile, blocking_keys
-from intelcell.domain.policy import Viewer, can_read
+from intelcell.domain.policy import NotAssignable, Viewer, assignable
 from intelcell.fighters import index, resolution
 from intelcell.fighters.entities import Entity, EntityError, validate_all
 from intelcell.store import audit
@@ -86,20 +86,17 @@ def record_id(member: str, entity_id: str) -> str:
     return f"{member}-{entity_id}"
 
 
-def assignable_label(cell: Cell, user: User, label_text: str) -> Label:
-    """The label ``label_text`` names, if ``user`` may assign it: one their own member's record under it they may read.
+def assignable_label(cell: Cell, user: User, text: str) -> Label:
+    """The label ``text`` names, if ``user`` may assign it (domain.policy.assignable).
 
     The rule of exchange ingest and RFIs (``can_read`` with the submitter's member as originator).
     """
     try:
-        label = parse(label_text, cell.vocabulary)
+        return assignable(text, cell.vocabulary, user.viewer, cell.registry)
     except LabelError as exc:
         raise SubmitError("invalid_label", str(exc)) from None
-    if not can_read(user.viewer, label, user.member, cell.registry):
-        raise SubmitError(
-            "label_not_permitted", f"label {label.text()} is above what you may assign (clearance or caveats)"
-        )
-    return label
+    except NotAssignable as exc:
+        raise SubmitError("label_not_permitted", str(exc)) from None
 
 
 def visible(readable: Readable, member: str) -> ColumnElement[bool]:

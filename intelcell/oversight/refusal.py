@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from intelcell.cell import Cell
-from intelcell.domain.label import Label, LabelError, parse
-from intelcell.domain.policy import can_read
+from intelcell.domain.label import Label, LabelError
+from intelcell.domain.policy import NotAssignable, assignable
 from intelcell.store.users import User
 
 #: HTTP status of each refusal kind.
@@ -31,14 +31,11 @@ class Refused(ValueError):
 def assignable_label(cell: Cell, user: User, text: str) -> Label:
     """The label ``text`` names, if ``user`` may assign it (they must be able to read it themselves)."""
     try:
-        label = parse(text, cell.vocabulary)
+        return assignable(text, cell.vocabulary, user.viewer, cell.registry)
     except LabelError as exc:
         raise Refused("invalid_label", str(exc)) from None
-    if not can_read(user.viewer, label, user.member, cell.registry):
-        raise Refused(
-            "label_not_permitted", f"label {label.text()} is above what you may assign (clearance or caveats)"
-        )
-    return label
+    except NotAssignable as exc:
+        raise Refused("label_not_permitted", str(exc)) from None
 
 
 def known_member(cell: Cell, code: str, what: str = "member") -> str:
