@@ -9,7 +9,6 @@ script asks ``tracks.json`` for a new banner when the labels on the map change.
 
 from __future__ import annotations
 
-import asyncio
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -17,11 +16,10 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response, Streamin
 from starlette.concurrency import run_in_threadpool
 
 from intelcell.airpicture import basemap, picture
-from intelcell.airpicture.feed import events
 from intelcell.api.auditing import record_read
 from intelcell.api.auth import cell_of
 from intelcell.api.errors import ApiError
-from intelcell.api.routes.airpicture import MAX_STREAM_SECONDS, hub_of
+from intelcell.api.routes.airpicture import MAX_STREAM_SECONDS, open_stream
 from intelcell.store import web_sessions
 from intelcell.store.users import User
 from intelcell.web import assets, csp
@@ -107,14 +105,6 @@ async def stream(
     user = await run_in_threadpool(_session_user, request)
     cell = cell_of(request)
     session_id = request.cookies.get(SESSION_COOKIE, "")
-    hub = hub_of(request)
-    queue = await hub.subscribe()  # before the snapshot, so no change falls between the two
-
-    def read_snapshot() -> tuple[picture.Reader, list[dict[str, Any]], int]:
-        with cell.db.read() as conn:
-            reader = picture.reader_for(cell, conn, user)
-            tracks, position = picture.snapshot(conn, reader)
-        return reader, tracks, position
 
     def refresh() -> picture.Reader | None:
         """The session's user as it is now: None once the session ended or expired."""
@@ -122,12 +112,4 @@ async def stream(
             session = web_sessions.lookup(conn, session_id, cell.clock())
             return None if session is None else picture.reader_for(cell, conn, session[0])
 
-    try:
-        reader, tracks, position = await run_in_threadpool(read_snapshot)
-        await run_in_threadpool(_audit, request, user, "airpicture.stream", tracks)
-    except BaseException:
-        hub.unsubscribe(queue)
-        raise
-    deadline = None if seconds is None else asyncio.get_running_loop().time() + seconds
-    body = events(hub, queue, reader, tracks, position, refresh=refresh, deadline=deadline)
-    return StreamingResponse(body, media_type="text/event-stream", headers={**NO_STORE, "X-Accel-Buffering": "no"})
+    return await open_stream(request, user, refresh, seconds)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -231,15 +232,6 @@ async def stream(
     until the client leaves or its token is revoked or expires.
     """
     cell = cell_of(request)
-    hub = hub_of(request)
-    queue = await hub.subscribe()  # before the snapshot, so no change falls between the two
-
-    def read_snapshot() -> tuple[picture.Reader, list[dict[str, Any]], int]:
-        with cell.db.read() as conn:
-            reader = picture.reader_for(cell, conn, user)
-            tracks, position = picture.snapshot(conn, reader)
-        return reader, tracks, position
-
     header = request.headers.get("authorization")
 
     def refresh() -> picture.Reader | None:
@@ -251,19 +243,38 @@ async def stream(
         with cell.db.read() as conn:
             return picture.reader_for(cell, conn, fresh_user)
 
+    return await open_stream(request, user, refresh, seconds)
+
+
+async def open_stream(
+    request: Request, user: User, refresh: Callable[[], picture.Reader | None], seconds: int | None
+) -> StreamingResponse:
+    """The live stream of ``user`` (API and browser alike): subscribe, snapshot, audit, then events.
+
+    ``refresh`` says who the caller is now (None: its token or session ended).
+    """
+    cell = cell_of(request)
+    hub = hub_of(request)
+    queue = await hub.subscribe()  # before the snapshot, so no change falls between the two
+
+    def read_snapshot() -> tuple[picture.Reader, list[dict[str, Any]], int]:
+        with cell.db.read() as conn:
+            reader = picture.reader_for(cell, conn, user)
+            tracks, position = picture.snapshot(conn, reader)
+        return reader, tracks, position
+
     try:
         reader, tracks, position = await run_in_threadpool(read_snapshot)
+        if tracks:
+            ids = [f"track-{t['track_number']}" for t in tracks]
+            record_read(request, user, "airpicture.stream", ids[:1000], picture.labels_of(tracks))
     except BaseException:
         hub.unsubscribe(queue)
         raise
-    if tracks:
-        ids = [f"track-{t['track_number']}" for t in tracks]
-        record_read(request, user, "airpicture.stream", ids[:1000], picture.labels_of(tracks))
     deadline = None if seconds is None else asyncio.get_running_loop().time() + seconds
     body = events(hub, queue, reader, tracks, position, refresh=refresh, deadline=deadline)
-    return StreamingResponse(
-        body, media_type="text/event-stream", headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
-    )
+    headers = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff", "X-Accel-Buffering": "no"}
+    return StreamingResponse(body, media_type="text/event-stream", headers=headers)
 
 
 class IdentityRequest(BaseModel):
