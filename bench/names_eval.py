@@ -1,10 +1,10 @@
-"""Labelled name pairs: intelcell-ftf-v1 beside nomenklatura's logic-v2 on the same pairs.
+"""Labelled name pairs: intelcell-ftf-v2 beside nomenklatura's logic-v2 on the same pairs.
 
 Reads ``cases.csv`` (826 pairs from nomenklatura's ``contrib/name_bench``, see its README) and
 scores every pair with both matchers, from the raw name strings:
 
 - **ours**: ``profile_of(clean_properties({"name": [name]}))`` for each side, then
-  ``ftf_v1.compare``. Organisation rows are scored the same way (ours is a person matcher; the
+  ``ftf_v2.compare``. Organisation rows are scored the same way (ours is a person matcher; the
   figures for them are reported, not hidden). A name that ``clean_properties`` refuses
   (``PersonError``) counts as "no match" and is counted.
 - **logic-v2**: ``LogicV2.compare`` on two FollowTheMoney entities of the row's schema holding only
@@ -31,7 +31,7 @@ from uuid import uuid4
 from followthemoney import ValueEntity, model
 from nomenklatura.matching import LogicV2
 
-from intelcell.domain.matching import ftf_v1
+from intelcell.domain.matching import ftf_v2
 from intelcell.domain.names import analyse
 from intelcell.domain.person import PersonError, clean_properties, profile_of
 
@@ -85,7 +85,7 @@ def score_ours(case: Case) -> None:
         case.ours, case.error = 0.0, exc.reason
         case.explanation = [f"PersonError: {exc.reason}"]
         return
-    comparison = ftf_v1.compare(a, b)
+    comparison = ftf_v2.compare(a, b)
     case.ours = comparison.score
     case.explanation = [f.explanation for f in comparison.features if f.value]
 
@@ -159,7 +159,7 @@ def print_block(title: str, cases: list[Case]) -> None:
     if errors:
         print(f"   ours refused {errors} name(s) with PersonError (counted as no match)")
     rows = []
-    for label, scores in (("ours ftf-v1", [c.ours for c in cases]), ("logic-v2", [c.theirs for c in cases])):
+    for label, scores in (("ours ftf-v2", [c.ours for c in cases]), ("logic-v2", [c.theirs for c in cases])):
         m = metrics(labels, scores, THRESHOLD)
         t, bm = best_threshold(labels, scores)
         rows.append((label, m, t, bm))
@@ -209,7 +209,7 @@ def main(argv: list[str] | None = None) -> int:
         t_theirs += t2 - t1
 
     print(f"Labelled name pairs: {args.csv} ({len(cases)} pairs), threshold {THRESHOLD} for both matchers")
-    print(f"ours: {ftf_v1.NAME} (name property only); reference: nomenklatura logic-v2, default config")
+    print(f"ours: {ftf_v2.NAME} (name property only); reference: nomenklatura logic-v2, default config")
     print_block("All pairs (organisation rows scored by ours as person names)", cases)
     print_block("Person pairs only", [c for c in cases if c.schema == "Person"])
     nl = [c for c in cases if non_latin(c)]
@@ -217,7 +217,7 @@ def main(argv: list[str] | None = None) -> int:
     print_block(f"Pairs with non-Latin script (of which {arabic} with Arabic script)", nl)
     n = len(cases)
     print("\n== Time per pair (raw strings to score, one cold pass; both single-threaded)")
-    print(f"   ours ftf-v1 {1000 * t_ours / n:.3f} ms   (clean + analyse both names + compare)")
+    print(f"   ours ftf-v2 {1000 * t_ours / n:.3f} ms   (clean + analyse both names + compare)")
     print(f"   logic-v2    {1000 * t_theirs / n:.3f} ms   (build two entities + compare)")
     if args.errors:
         print_errors(cases)

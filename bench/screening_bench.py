@@ -32,7 +32,7 @@ queries/s.
    the peer of the ratios. recall@5 over all records (no access control).
 4. **Peer 2, logic-v2 on the same candidates.** For every query, the candidate rows the index
    returns (``index.candidates`` with ``screening.CANDIDATES``, the rows ``screen`` scores), scored
-   with ``ftf_v1.compare`` (decoded profiles) and with nomenklatura's ``LogicV2.compare``
+   with ``ftf_v2.compare`` (decoded profiles) and with nomenklatura's ``LogicV2.compare``
    (FollowTheMoney entities of the stored bodies; the query entity gets a unique id because
    logic-v2 caches name analysis by entity id). Per-query scoring time of both, and recall@5 of
    both rankings over all candidates (access-blind, like the peers).
@@ -77,7 +77,7 @@ from sqlalchemy import delete, select, text
 
 from intelcell.cell import Cell, open_cell
 from intelcell.demo.fighters import DEFAULT_MEMBERS, generate
-from intelcell.domain.matching import ftf_v1
+from intelcell.domain.matching import ftf_v2
 from intelcell.domain.person import Profile, blocking_keys
 from intelcell.domain.policy import parse_clearance
 from intelcell.fighters import index, records, screening
@@ -444,7 +444,7 @@ def stage_breakdown(cell: Cell, profiles: Sequence[tuple[str, Profile]]) -> dict
             decoded = [Profile.from_json(orjson.loads(r.profile)) for r in rows]
             t5 = clock()
             for p in decoded:
-                ftf_v1.compare(profile, p)
+                ftf_v2.compare(profile, p, frequencies=freqs)
             t6 = clock()
             for r in rows:
                 orjson.loads(r.entity)
@@ -454,7 +454,7 @@ def stage_breakdown(cell: Cell, profiles: Sequence[tuple[str, Profile]]) -> dict
             spent["  of which index.counts (timed again)"] += t3 - t2
             spent["fetch candidate rows (persons by pk)"] += t4 - t3
             spent["Profile.from_json (uncached; screen caches)"] += t5 - t4
-            spent["ftf_v1.compare x candidates"] += t6 - t5
+            spent["ftf_v2.compare x candidates"] += t6 - t5
             spent["orjson entity bodies (readable results)"] += t7 - t6
             spent["keys of the query (count)"] += len(keys)
             spent["chosen keys (count)"] += len(chosen)
@@ -478,7 +478,7 @@ CUTS = (25, 50, 100)  # score only the index's first K candidates: what recall w
 
 
 def same_candidates(cell: Cell, queries: Sequence[Query], profiles: dict[str, Profile], truth: dict[str, int]) -> dict:
-    """ftf-v1 and logic-v2 on the candidate rows the index returns for each query, in the index's order."""
+    """ftf-v2 and logic-v2 on the candidate rows the index returns for each query, in the index's order."""
     config = LogicV2.default_config()
     run = uuid.uuid4().hex[:8]
     spent: dict[str, list[float]] = defaultdict(list)
@@ -489,7 +489,9 @@ def same_candidates(cell: Cell, queries: Sequence[Query], profiles: dict[str, Pr
     with cell.db.read() as conn:
         for i, q in enumerate(queries):
             profile = profiles[q.qid]
-            pks = index.candidates(conn, blocking_keys(profile), limit=screening.CANDIDATES)
+            keys = blocking_keys(profile)
+            frequencies = index.counts(conn, keys)
+            pks = index.candidates(conn, keys, limit=screening.CANDIDATES, frequencies=frequencies)
             fetched = conn.execute(select(persons).where(persons.c.pk.in_(pks), persons.c.is_current)) if pks else []
             by_pk = {r.pk: r for r in fetched}
             rows = [by_pk[pk] for pk in pks if pk in by_pk]
@@ -498,7 +500,7 @@ def same_candidates(cell: Cell, queries: Sequence[Query], profiles: dict[str, Pr
             q_entity = ftm(f"bench-{run}-q{i}", q.properties)
             c_entities = [ftm(b["id"], b["properties"]) for b in bodies]
             t, c = clock(), cpu()
-            ours = [ftf_v1.compare(profile, p).score for p in cand_profiles]
+            ours = [ftf_v2.compare(profile, p, frequencies=frequencies).score for p in cand_profiles]
             spent["ours wall"].append(clock() - t)
             spent["ours cpu"].append(cpu() - c)
             t, c = clock(), cpu()
@@ -511,7 +513,7 @@ def same_candidates(cell: Cell, queries: Sequence[Query], profiles: dict[str, Pr
             n_in += 1
             persons_of = [truth.get(r.id) for r in rows]
             found["candidates"] += q.person in persons_of
-            for name, scores in (("ftf-v1", ours), ("logic-v2", theirs)):
+            for name, scores in (("ftf-v2", ours), ("logic-v2", theirs)):
                 for cut in CUTS:
                     top = sorted(range(min(cut, len(rows))), key=lambda j, s=scores: (-s[j], rows[j].id))[:5]
                     found[name, cut] += any(persons_of[j] == q.person for j in top)
@@ -687,6 +689,14 @@ def main() -> None:
         for q in meta.queries
         if q.person is not None
     )
+    # Precision at the threshold: of every record flagged (a result >= threshold or a hit), the
+    # share that is the query's own person; absent people's flags are all wrong.
+    flagged = [
+        meta.truth.get(r) == q.person
+        for q in meta.queries
+        for r in [*outcomes[q.qid].matched, *(refs.get(ref, "") for ref in outcomes[q.qid].hit_refs)]
+    ]
+    precision = sum(flagged) / max(len(flagged), 1)
     single_qps = len(lat) / wall
     print(
         f"latency ms: p50 {ms(pct(lat, 0.5))}  p95 {ms(pct(lat, 0.95))}  p99 {ms(pct(lat, 0.99))}  max {ms(max(lat))}"
@@ -703,9 +713,13 @@ def main() -> None:
         f"(n={n_in}; access ceiling {ceiling:.3f})"
     )
     print(
-        f"true person among results >= threshold ({ftf_v1.THRESHOLD}) or hits: {matched_in / max(n_in, 1):.3f}; "
+        f"true person among results >= threshold ({ftf_v2.THRESHOLD}) or hits: {matched_in / max(n_in, 1):.3f}; "
         f"absent people with a result >= threshold or a hit: {fp_absent}/{len(absent)}; "
         f"mean hits/query {sum(len(o.hit_refs) for o in outcomes.values()) / len(outcomes):.2f}"
+    )
+    print(
+        f"precision at the threshold: {precision:.3f} of {len(flagged)} flagged records (results >= "
+        f"{ftf_v2.THRESHOLD} or hits) are the query's person"
     )
     people = getattr(meta, "people", {})
     if people:
@@ -748,7 +762,7 @@ def main() -> None:
 
     # --- peer 2 ---
     lv2_queries = meta.queries[: args.lv2_queries]
-    print(f"\n== logic-v2 vs ftf-v1 on the same candidates ({len(lv2_queries)} queries; load {load_avg()})")
+    print(f"\n== logic-v2 vs ftf-v2 on the same candidates ({len(lv2_queries)} queries; load {load_avg()})")
     same = same_candidates(cell, lv2_queries, profiles, meta.truth)
     sp, rc2 = same["spent"], same["recall"]
     top = max(CUTS)
@@ -759,18 +773,18 @@ def main() -> None:
     for kind in ("wall", "cpu"):
         o, t = sp[f"ours {kind}"], sp[f"theirs {kind}"]
         print(
-            f"scoring ms/query ({kind}): ftf-v1 mean {ms(statistics.mean(o))} p95 {ms(pct(o, 0.95))}; "
+            f"scoring ms/query ({kind}): ftf-v2 mean {ms(statistics.mean(o))} p95 {ms(pct(o, 0.95))}; "
             f"logic-v2 mean {ms(statistics.mean(t))} p95 {ms(pct(t, 0.95))}; "
-            f"logic-v2/ftf-v1 = {statistics.mean(t) / statistics.mean(o):.1f}x"
+            f"logic-v2/ftf-v2 = {statistics.mean(t) / statistics.mean(o):.1f}x"
         )
     print(
-        f"recall@5 ranking all candidates (access-blind): ftf-v1 {rc2['ftf-v1', top]:.3f}, "
+        f"recall@5 ranking all candidates (access-blind): ftf-v2 {rc2['ftf-v2', top]:.3f}, "
         f"logic-v2 {rc2['logic-v2', top]:.3f}"
     )
     for cut in CUTS:
         print(
             f"   scoring only the index's first {cut:>3}: true person among them {rc2['candidates', cut]:.3f}, "
-            f"recall@5 ftf-v1 {rc2['ftf-v1', cut]:.3f}, logic-v2 {rc2['logic-v2', cut]:.3f}"
+            f"recall@5 ftf-v2 {rc2['ftf-v2', cut]:.3f}, logic-v2 {rc2['logic-v2', cut]:.3f}"
         )
     to, tt = sp["ours wall"], sp["theirs wall"]
 
@@ -822,11 +836,13 @@ def main() -> None:
         ("queries/s CPU-bound capacity, 2 cores", f"{2 * capacity:8.1f}", "", ""),
         ("recall@5 (results or hit), rapidfuzz subset", f"{sub_both:8.3f}", f"{rf['recall']:8.3f} rapidfuzz", ""),
         ("recall@5 (results or hit), all queries", f"{rec_both:8.3f}", "", ""),
+        ("precision of flagged records (>= threshold or hit)", f"{precision:8.3f}", "", ""),
+        ("absent people flagged (of 200)", f"{fp_absent:8d}", "", ""),
         (
             "recall@5 same candidates",
-            f"{rc2['ftf-v1', top]:8.3f}",
+            f"{rc2['ftf-v2', top]:8.3f}",
             f"{rc2['logic-v2', top]:8.3f} logic-v2",
-            f"{rc2['ftf-v1', top] - rc2['logic-v2', top]:+.3f}",
+            f"{rc2['ftf-v2', top] - rc2['logic-v2', top]:+.3f}",
         ),
         (
             "scoring ms/query same candidates",

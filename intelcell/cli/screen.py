@@ -6,7 +6,7 @@ import click
 
 from intelcell.cli.common import CliError, cell
 from intelcell.domain.label import LabelError
-from intelcell.domain.matching import ftf_v1
+from intelcell.domain.matching import ftf_v2
 from intelcell.domain.policy import Clearance, parse_clearance
 from intelcell.fighters import screening
 from intelcell.store import audit, users
@@ -25,7 +25,7 @@ SCREENER = "screener"
 @click.option("--clearance", default="NATO UNCLASSIFIED", show_default=True, help="The screening user's clearance.")
 @click.option("--caveat", "caveats", multiple=True, help="A restrictive caveat the user holds (repeatable).")
 @click.option("--limit", default=5, show_default=True, type=click.IntRange(1, screening.MAX_LIMIT))
-@click.option("--threshold", default=ftf_v1.THRESHOLD, show_default=True, type=click.FloatRange(0.0, 1.0))
+@click.option("--threshold", default=ftf_v2.THRESHOLD, show_default=True, type=click.FloatRange(0.0, 1.0))
 def screen(
     name: str,
     birth_date: str | None,

@@ -8,7 +8,7 @@ records still give similar filters, so hit/no-hit survives encoding.
 
 An encoding is one 1024-bit filter per name of the record (at most `MAX_FILTERS`), concatenated.
 Aliases get filters of their own rather than sharing one, so a record with many aliases never
-saturates a filter, and two records compare by their best pair of names, as ``intelcell-ftf-v1``
+saturates a filter, and two records compare by their best pair of names, as ``intelcell-ftf-v2``
 does. Into each name's filter go:
 
 - for every *strong* token (`intelcell.domain.names`: particles such as al-, bin, abu and titles

@@ -298,6 +298,27 @@ def name_similarity(a: AnalysedName, b: AnalysedName) -> NameMatch:
     return NameMatch(round(score, 4), tuple(pairs), unmatched)
 
 
+_FATHER_OF = frozenset({"abu", "abou", "abo", "abw", "ebu", "aboo"})
+_MOTHER_OF = frozenset({"umm", "um", "oum", "om", "omm", "am"})  # "am": أم transliterated
+
+
+def _kunya_of(name: AnalysedName) -> str | None:
+    """ "father" or "mother" when the name opens with a kunya particle before another word."""
+    if len(name.tokens) < 2:
+        return None
+    first = name.tokens[0].latin
+    return "father" if first in _FATHER_OF else "mother" if first in _MOTHER_OF else None
+
+
+def kunya_conflict(a: AnalysedName, b: AnalysedName) -> bool:
+    """True when one name is "Abu X" and the other "Umm X": a father and a mother, not one person.
+
+    Name similarity cannot see it, since kunya particles are weak tokens that carry no identity.
+    """
+    first, second = _kunya_of(a), _kunya_of(b)
+    return first is not None and second is not None and first != second
+
+
 def _nasab_at(tokens: tuple[Token, ...]) -> int | None:
     found = [k for k, t in enumerate(tokens) if t.latin in _NASAB or (t.skeleton == "bn" and t.weak)]
     return found[0] if len(found) == 1 and 0 < found[0] < len(tokens) - 1 else None

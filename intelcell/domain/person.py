@@ -167,13 +167,32 @@ def blocking_keys(profile: Profile) -> set[str]:
     keys: set[str] = set()
     years = {d.year for d in profile.birth_dates}
     for name in profile.names + profile.weak_names:
-        skeletons = sorted({t.skeleton for t in name.strong if len(t.skeleton) >= 2})[:8]
-        for skel in skeletons:
-            keys.add(f"s:{skel}"[:64])
-            keys.update(f"y:{year}:{skel}"[:64] for year in years)
-        keys.update(f"p:{a}|{b}"[:64] for a, b in combinations(skeletons, 2))
+        skeletons = key_skeletons(name.tokens)
+        keys.update(name_keys(skeletons))
+        keys.update(f"y:{year}:{skel}"[:64] for year in years for skel in skeletons)
     keys.update(f"d:{doc}"[:64] for doc in profile.documents)
     # A full birth date is selective alone (a day of some eighty years' births), and finds
     # records whose every name part was mistyped.
     keys.update(f"b:{d.text()}" for d in profile.birth_dates if d.day is not None)
     return keys
+
+
+def key_skeletons(tokens: Sequence[Token]) -> list[str]:
+    """The skeletons of ``tokens`` that the index keys on: strong, two consonants or more, at most eight."""
+    return sorted({t.skeleton for t in tokens if not t.weak and len(t.skeleton) >= 2})[:8]
+
+
+def name_keys(skeletons: Sequence[str]) -> list[str]:
+    """Index keys of a name's key skeletons: each skeleton alone, and each pair of them."""
+    return [f"s:{skel}"[:64] for skel in skeletons] + [f"p:{a}|{b}"[:64] for a, b in combinations(skeletons, 2)]
+
+
+def shared_name_keys(skeletons: Sequence[str]) -> list[str]:
+    """The most specific index keys naming all of ``skeletons``: their pairs, or the one skeleton alone.
+
+    How many records hold such a key bounds how many records share those name parts (a pair key
+    is held by every record with both parts), which is what `features.name_common` weighs.
+    """
+    if len(skeletons) == 1:
+        return [f"s:{skeletons[0]}"[:64]]
+    return [f"p:{a}|{b}"[:64] for a, b in combinations(sorted(skeletons), 2)]

@@ -15,33 +15,40 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
-from sqlalchemy import Connection, case, delete, func, literal, select
+from sqlalchemy import Connection, Table, case, delete, func, literal, select, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
 
-from intelcell.store.schema import person_key_counts, person_keys
+from intelcell.store.labels import Readable
+from intelcell.store.schema import person_key_access_counts, person_key_counts, person_keys, persons
+
+#: Keys made of name parts (person.name_keys): the ones counted per label for `readable_counts`.
+NAME_KEY_PREFIXES = ("s:", "p:")
 
 _CHUNK = 500  # keys per IN list
 
 
-def _add_counts(conn: Connection, deltas: dict[str, int]) -> None:
-    """Add ``deltas`` to the keys' counts, creating missing rows: the one dialect difference here.
+def _add_counts(conn: Connection, table: Table, deltas: Mapping[tuple[Any, ...], int]) -> None:
+    """Add ``deltas`` (by primary key, without ``n``) to ``table``'s counts: the one dialect difference here.
 
-    Keys are written in sorted order so concurrent writers lock count rows in the same order.
+    Rows are written in sorted order so concurrent writers lock count rows in the same order;
+    rows whose count falls to zero are deleted.
     """
     if not deltas:
         return
+    columns = [c for c in table.primary_key.columns]
     insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
-    stmt = insert(person_key_counts)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=[person_key_counts.c.key], set_={"n": person_key_counts.c.n + stmt.excluded.n}
+    stmt = insert(table)
+    stmt = stmt.on_conflict_do_update(index_elements=columns, set_={"n": table.c.n + stmt.excluded.n})
+    conn.execute(
+        stmt, [{**dict(zip((c.name for c in columns), row, strict=True)), "n": deltas[row]} for row in sorted(deltas)]
     )
-    conn.execute(stmt, [{"key": key, "n": deltas[key]} for key in sorted(deltas)])
-    emptied = sorted(key for key, delta in deltas.items() if delta < 0)
+    emptied = sorted(row for row, delta in deltas.items() if delta < 0)
     for start in range(0, len(emptied), _CHUNK):
         chunk = emptied[start : start + _CHUNK]
-        conn.execute(delete(person_key_counts).where(person_key_counts.c.key.in_(chunk), person_key_counts.c.n <= 0))
+        conn.execute(delete(table).where(tuple_(*columns).in_(chunk), table.c.n <= 0))
 
 
 def _keys_of(conn: Connection, pks: Sequence[int]) -> dict[int, set[str]]:
@@ -63,17 +70,33 @@ def replace_keys_many(conn: Connection, changes: Iterable[tuple[int, int | None,
     changes = [(pk, old, sorted(set(keys))) for pk, old, keys in changes]
     old_pks = [old for _pk, old, _keys in changes if old is not None]
     previous = _keys_of(conn, old_pks)
-    deltas: Counter[str] = Counter()
-    for _pk, old, keys in changes:
-        deltas.update(keys)
+    owner = _owners(conn, [pk for pk, _old, _keys in changes] + old_pks)
+    deltas: Counter[tuple[Any, ...]] = Counter()
+    access: Counter[tuple[Any, ...]] = Counter()
+    for pk, old, keys in changes:
+        deltas.update((key,) for key in keys)
+        access.update((key, *owner[pk]) for key in keys if key.startswith(NAME_KEY_PREFIXES))
         if old is not None:
-            deltas.subtract(previous.get(old, ()))
+            deltas.subtract((key,) for key in previous.get(old, ()))
+            access.subtract((key, *owner[old]) for key in previous.get(old, ()) if key.startswith(NAME_KEY_PREFIXES))
     for start in range(0, len(old_pks), _CHUNK):
         conn.execute(delete(person_keys).where(person_keys.c.person_pk.in_(old_pks[start : start + _CHUNK])))
     rows = [{"key": key, "person_pk": pk} for pk, _old, keys in changes for key in keys]
     if rows:
         conn.execute(person_keys.insert(), rows)
-    _add_counts(conn, {key: delta for key, delta in deltas.items() if delta})
+    _add_counts(conn, person_key_counts, {row: delta for row, delta in deltas.items() if delta})
+    _add_counts(conn, person_key_access_counts, {row: delta for row, delta in access.items() if delta})
+
+
+def _owners(conn: Connection, pks: Sequence[int]) -> dict[int, tuple[int, str]]:
+    """Label id and originating member of each record version in ``pks``."""
+    found: dict[int, tuple[int, str]] = {}
+    for start in range(0, len(pks), _CHUNK):
+        query = select(persons.c.pk, persons.c.label_id, persons.c.member).where(
+            persons.c.pk.in_(pks[start : start + _CHUNK])
+        )
+        found.update({row.pk: (row.label_id, row.member) for row in conn.execute(query)})
+    return found
 
 
 def replace_keys(conn: Connection, person_pk: int, old_pk: int | None, keys: Iterable[str]) -> None:
@@ -89,6 +112,28 @@ def counts(conn: Connection, keys: Iterable[str]) -> dict[str, int]:
         chunk = wanted[start : start + _CHUNK]
         query = select(person_key_counts.c.key, person_key_counts.c.n).where(person_key_counts.c.key.in_(chunk))
         found.update({row.key: row.n for row in conn.execute(query)})
+    return found
+
+
+def readable_counts(conn: Connection, keys: Iterable[str], readable: Readable, viewer_member: str) -> dict[str, int]:
+    """How many current records the viewer may read hold each name key of ``keys`` (others are ignored).
+
+    This, not `counts`, is what a score shown to the viewer may depend on: a count over every
+    record would tell the viewer how many records it may not read carry a name.
+    """
+    wanted = sorted(key for key in set(keys) if key.startswith(NAME_KEY_PREFIXES))
+    table = person_key_access_counts
+    found: dict[str, int] = {}
+    for start in range(0, len(wanted), _CHUNK):
+        query = (
+            select(table.c.key, func.sum(table.c.n).label("n"))
+            .where(
+                table.c.key.in_(wanted[start : start + _CHUNK]),
+                readable.clause(table.c.label_id, table.c.member, viewer_member),
+            )
+            .group_by(table.c.key)
+        )
+        found.update({row.key: int(row.n) for row in conn.execute(query)})
     return found
 
 
@@ -109,15 +154,24 @@ def chosen_keys(frequencies: dict[str, int], budget: int) -> list[str]:
 POPULATION = 10_000_000
 
 
-def candidates(conn: Connection, keys: Iterable[str], limit: int = 200, budget: int = 20_000) -> list[int]:
+def candidates(
+    conn: Connection,
+    keys: Iterable[str],
+    limit: int = 200,
+    budget: int = 20_000,
+    *,
+    frequencies: dict[str, int] | None = None,
+) -> list[int]:
     """Person pks of current records sharing the query's affordable keys, rarest evidence first.
 
     Each shared key weighs log(POPULATION / its count), so one shared rare key (a document, a
     full birth date, an unusual surname) outranks several common ones (screening bench at 1M: the
     true person among the first 50 went from 0.846 of the first 100 by count to 0.853).
-    Access is not applied (see the module docstring).
+    Access is not applied (see the module docstring). ``frequencies``: the keys' `counts`, when
+    the caller has read them already.
     """
-    frequencies = counts(conn, keys)
+    if frequencies is None:
+        frequencies = counts(conn, keys)
     chosen = chosen_keys(frequencies, budget)
     if not chosen:
         return []

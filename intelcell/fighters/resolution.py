@@ -20,6 +20,10 @@ Cluster ids are for the store and administrators: a viewer's person is rebuilt f
 between the records it may read (``fighters/resolved.py``), since a stored cluster's membership
 depends on records the viewer may not read.
 
+Names are scored without their frequency (``ftf_v2``'s ``name_common`` stays at zero): a link
+is computed once for every viewer, so a count of namesakes would include records some of its
+viewers may not read, and its score would tell them about those records.
+
 An automatic link also needs corroboration beyond the name (`CORROBORATING`: the same day of
 birth, a document number or place words): at 1,000,000 synthetic records, namesakes born the
 same year made a third of name-and-year automatic links wrong.
@@ -51,9 +55,9 @@ import orjson
 from sqlalchemy import Connection, delete, func, or_, select, text
 
 from intelcell.cell import Cell
-from intelcell.domain.matching import ftf_v1
+from intelcell.domain.matching import ftf_v2
 from intelcell.domain.matching.base import Comparison
-from intelcell.domain.matching.features import name_similar
+from intelcell.domain.matching.features import NO_NAMES, Pair
 from intelcell.domain.person import Profile, blocking_keys
 from intelcell.fighters import index
 from intelcell.store.schema import person_clusters, person_links, persons
@@ -255,17 +259,18 @@ _SUGGEST_LOGIT = math.log(SUGGEST / (1 - SUGGEST)) - 1e-6  # scores are rounded:
 def may_suggest(a: Profile, b: Profile) -> bool:
     """False only when ``compare(a, b)`` cannot reach SUGGEST, whatever its names score.
 
-    intelcell-ftf-v1 is logistic over features valued 0..1; every feature but the (costly)
-    name similarity is computed here and the names are assumed to agree fully, which bounds the
-    score from above. About half the candidate pairs (birth years or genders in conflict) stop
-    here at a fifth of the cost of a full comparison.
+    intelcell-ftf-v2 is logistic over features valued 0..1; every feature but those of the
+    (costly) names is computed here and the names are assumed to agree fully and be rare, which
+    bounds the score from above. About half the candidate pairs (birth years or genders in
+    conflict) stop here at a fifth of the cost of a full comparison.
     """
-    z = ftf_v1.BIAS
-    for function, weight in ftf_v1.WEIGHTS:
-        if function is name_similar:
+    z = ftf_v2.BIAS
+    unnamed = Pair(a, b, *NO_NAMES)
+    for function, weight in ftf_v2.WEIGHTS:
+        if function in ftf_v2.NAME_FEATURES:
             z += max(weight, 0.0)
         else:
-            z += weight * function(a, b)[0]
+            z += weight * function(unnamed)[0]
     return z >= _SUGGEST_LOGIT
 
 
@@ -276,7 +281,7 @@ def _score_task(pairs: np.ndarray) -> list[tuple[int, int, float, str, str]]:
         first, second = _node_profile(a), _node_profile(b)
         if not may_suggest(first, second):
             continue
-        comparison = ftf_v1.compare(first, second)
+        comparison = ftf_v2.compare(first, second)
         if comparison.score >= SUGGEST:
             out.append((a, b, comparison.score, features_json(comparison), state_of(comparison)))
     return out
@@ -507,7 +512,7 @@ def _store_batch(
                     "a_id": ids[a],
                     "b_id": ids[b],
                     "score": score,
-                    "algorithm": ftf_v1.NAME,
+                    "algorithm": ftf_v2.NAME,
                     "features": features,
                     "state": state,
                     "created_at": now,
@@ -629,14 +634,14 @@ def resolve_records(cell: Cell, conn: Connection | None, record_ids: Iterable[st
         if a not in profiles or b not in profiles:
             continue
         update.pairs_scored += 1
-        comparison = ftf_v1.compare(profiles[a], profiles[b])
+        comparison = ftf_v2.compare(profiles[a], profiles[b])
         if comparison.score >= SUGGEST:
             rows.append(
                 {
                     "a_id": a,
                     "b_id": b,
                     "score": comparison.score,
-                    "algorithm": ftf_v1.NAME,
+                    "algorithm": ftf_v2.NAME,
                     "features": features_json(comparison),
                     "state": state_of(comparison),
                     "created_at": now,

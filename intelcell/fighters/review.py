@@ -18,7 +18,7 @@ from sqlalchemy.sql.util import ClauseAdapter
 
 from intelcell.cell import Cell
 from intelcell.clock import iso
-from intelcell.domain.matching import ftf_v1
+from intelcell.domain.matching import ftf_v2
 from intelcell.fighters import records, resolution
 from intelcell.fighters.resolution import features_json, features_of
 from intelcell.store import audit
@@ -174,14 +174,14 @@ def decide(cell: Cell, user: User, a_id: str, b_id: str, decision: str, *, path:
             conn.execute(person_links.update().where(where).values(state=state, decided_by=user.id, decided_at=now))
             score = existing.score
         else:
-            comparison = ftf_v1.compare(found[a].profile, found[b].profile)
+            comparison = ftf_v2.compare(found[a].profile, found[b].profile)
             score = comparison.score
             conn.execute(
                 person_links.insert().values(
                     a_id=a,
                     b_id=b,
                     score=score,
-                    algorithm=ftf_v1.NAME,
+                    algorithm=ftf_v2.NAME,
                     features=features_json(comparison),
                     state=state,
                     decided_by=user.id,

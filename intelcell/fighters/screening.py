@@ -26,7 +26,7 @@ import orjson
 from sqlalchemy import Connection, select
 
 from intelcell.cell import Cell
-from intelcell.domain.matching import ftf_v1
+from intelcell.domain.matching import ftf_v2
 from intelcell.domain.matching.base import Comparison
 from intelcell.domain.person import Profile, blocking_keys
 from intelcell.fighters import entities, index, privacy
@@ -91,8 +91,9 @@ def _profile(stored: str) -> Profile:
     return Profile.from_json(orjson.loads(stored))
 
 
-def _candidates(conn: Connection, profile: Profile) -> list[Any]:
-    pks = index.candidates(conn, blocking_keys(profile), limit=CANDIDATES)
+def _candidates(conn: Connection, keys: set[str]) -> list[Any]:
+    """The index's candidate rows for a query's keys (access not yet applied)."""
+    pks = index.candidates(conn, keys, limit=CANDIDATES)
     if not pks:
         return []
     query = select(
@@ -111,7 +112,13 @@ def _candidates(conn: Connection, profile: Profile) -> list[Any]:
 def _screen_one(
     cell: Cell, conn: Connection, user: User, readable: Readable, profile: Profile, limit: int, threshold: float
 ) -> tuple[Screening, list[tuple[Any, float]]]:
-    scored = [(row, ftf_v1.compare(profile, _profile(row.profile), threshold)) for row in _candidates(conn, profile)]
+    keys = blocking_keys(profile)
+    # Name frequency from the records this user may read only: a count over all records would
+    # move the scores it sees with records it may not (index.readable_counts).
+    frequencies = index.readable_counts(conn, keys, readable, user.member)
+    scored = [
+        (row, ftf_v2.compare(profile, _profile(row.profile), threshold, frequencies)) for row in _candidates(conn, keys)
+    ]
     scored.sort(key=lambda pair: (-pair[1].score, pair[0].id))
     results, hidden = [], []
     for row, comparison in scored:
@@ -120,7 +127,7 @@ def _screen_one(
             results.append(
                 Result(row.id, row.member, label.text() if label else "", orjson.loads(row.entity), comparison)
             )
-        elif row.discoverable and comparison.score >= ftf_v1.THRESHOLD:
+        elif row.discoverable and comparison.score >= ftf_v2.THRESHOLD:
             hidden.append((row, comparison.score))
     hits = [Hit(secrets.token_hex(16), row.member if row.disclose_holder else None) for row, _ in hidden]
     return Screening(results[:limit], len(results), hits), hidden
@@ -132,7 +139,7 @@ def screen(
     queries: Mapping[str, Profile],
     *,
     limit: int = 5,
-    threshold: float = ftf_v1.THRESHOLD,
+    threshold: float = ftf_v2.THRESHOLD,
 ) -> dict[str, Screening]:
     """Screen each query for ``user``: readable results and hit/no-hit, hits recorded for their holders."""
     if not 1 <= limit <= MAX_LIMIT:
@@ -153,7 +160,7 @@ def screen(
                     "querying_member": user.member,
                     "querying_user_id": user.id,
                     "score": score,
-                    "algorithm": ftf_v1.NAME,
+                    "algorithm": ftf_v2.NAME,
                 }
                 for hit, (row, score) in zip(screening.hits, hidden, strict=True)
             )

@@ -269,6 +269,17 @@ person_key_counts = Table(
     Column("n", Integer, nullable=False),  # how many current records hold the key
 )
 
+person_key_access_counts = Table(
+    "person_key_access_counts",
+    metadata,
+    # Name keys (s:, p:) counted per label and originator, so a viewer's count of namesakes
+    # covers only the records that viewer may read (fighters/index.py: readable_counts).
+    Column("key", String(64), primary_key=True),
+    Column("label_id", Integer, ForeignKey("labels.id"), primary_key=True),
+    Column("member", String(16), primary_key=True),
+    Column("n", Integer, nullable=False),
+)
+
 person_hits = Table(
     "person_hits",
     metadata,

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from intelcell.domain.matching import ftf_v1
+from intelcell.domain.matching import ftf_v2
 from tests.fighters.builders import person
 from tests.helpers import bearer
 
@@ -43,13 +43,13 @@ def test_match_answers_in_yentes_shape_with_explanations(client: TestClient, tok
     reply = match(client, tokens["IRQ"], {"q1": query("Abou Bakr Al Baghdadi", birthDate=["1971"])}, limit=3)
     assert reply.status_code == 200, reply.text
     body = reply.json()
-    assert body["limit"] == 3 and set(body["matcher"]) == {fn.__name__ for fn, _ in ftf_v1.WEIGHTS}
+    assert body["limit"] == 3 and set(body["matcher"]) == {fn.__name__ for fn, _ in ftf_v2.WEIGHTS}
     response = body["responses"]["q1"]
     assert response["status"] == 200 and response["total"] == {"value": 1, "relation": "eq"}
     assert response["query"]["properties"]["name"] == ["Abou Bakr Al Baghdadi"]
     [result] = response["results"]
     assert result["id"] == "FRA-b1" and result["schema"] == "Person" and result["match"] is True
-    assert result["score"] >= ftf_v1.THRESHOLD
+    assert result["score"] >= ftf_v2.THRESHOLD
     assert result["features"]["name_similar"] > 0.8
     assert "bakr" in result["explanations"]["name_similar"]["detail"]
     assert result["intelcell"]["member"] == "FRA" and result["intelcell"]["label"] == SHARED

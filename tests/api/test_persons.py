@@ -146,7 +146,7 @@ def test_a_label_the_submitter_may_not_assign_is_a_422_and_nothing_is_stored(
     _u, token = make_user("FRA", "NATO RESTRICTED")
     response = client.post("/api/v1/persons", json=body(label=label), headers=bearer(token))
     assert response.status_code == 422 and response.json()["error"] == error
-    assert stored_counts(cell) == (0, 0, 0, 0)
+    assert stored_counts(cell) == (0, 0, 0, 0, 0)
 
 
 @pytest.mark.parametrize(

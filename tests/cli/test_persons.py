@@ -76,7 +76,7 @@ def test_a_malformed_json_line_stops_the_import_before_anything_is_stored(run, c
     file = jsonl(tmp_path / "bad.jsonl", person(id="a"), person(id="b", name="Ali Hassan"), '{"id": "c", "schema": ')
     error = one_line_error(run("persons", "import", file, "--member", "FRA", "--label", SECRET))
     assert "bad.jsonl: line 3: not valid JSON" in error and "nothing imported" in error
-    assert stored_counts(cell) == (0, 0, 0, 0)
+    assert stored_counts(cell) == (0, 0, 0, 0, 0)
 
 
 @pytest.mark.parametrize(("bad", "words"), [(e, w) for _n, e, w in BAD_ENTITIES], ids=[n for n, _e, _w in BAD_ENTITIES])
@@ -84,7 +84,7 @@ def test_a_bad_entity_stops_the_import_naming_line_and_reason(run, cell: Cell, t
     file = jsonl(tmp_path / "bad.jsonl", person(id="good", name="Omar Hassan"), bad)
     error = one_line_error(run("persons", "import", file, "--member", "FRA", "--label", SECRET))
     assert "line 2" in error and words in error
-    assert stored_counts(cell) == (0, 0, 0, 0)
+    assert stored_counts(cell) == (0, 0, 0, 0, 0)
 
 
 def test_a_label_the_importing_user_may_not_assign_stores_nothing(run, cell: Cell, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -1,4 +1,4 @@
-"""Algorithm intelcell-ftf-v1: every feature explains itself, evidence moves the score the way an
+"""Algorithm intelcell-ftf-v2: every feature explains itself, evidence moves the score the way an
 analyst expects, and the score does not depend on which record is the query."""
 
 from __future__ import annotations
@@ -8,8 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from intelcell.domain.matching import features
-from intelcell.domain.matching.ftf_v1 import NAME, THRESHOLD, WEIGHTS, compare
-from intelcell.domain.person import Profile, clean_properties, profile_of
+from intelcell.domain.matching.ftf_v2 import NAME, THRESHOLD, WEIGHTS, compare
+from intelcell.domain.person import Profile, blocking_keys, clean_properties, profile_of
 
 
 def person(**properties: str | list[str]) -> Profile:
@@ -26,8 +26,8 @@ BAGHDADI = person(name="Abu Bakr al-Baghdadi", birthDate="1971-07-28", nationali
 
 
 def test_algorithm_is_named_and_versioned() -> None:
-    assert NAME == "intelcell-ftf-v1"
-    assert compare(BAGHDADI, BAGHDADI).algorithm == "intelcell-ftf-v1"
+    assert NAME == "intelcell-ftf-v2"
+    assert compare(BAGHDADI, BAGHDADI).algorithm == "intelcell-ftf-v2"
 
 
 def test_every_feature_is_reported_with_an_explanation() -> None:
@@ -170,6 +170,43 @@ def test_weak_alias_match_counts_less_than_the_same_strong_name() -> None:
     assert weak < strong
 
 
+def common(profile: Profile, n: int) -> dict[str, int]:
+    """Key counts saying that ``n`` stored records hold each of ``profile``'s keys."""
+    return dict.fromkeys(blocking_keys(profile), n)
+
+
+def test_a_common_name_counts_for_less_and_says_how_many() -> None:
+    a, b = person(name="Burak Gül", nationality="tr"), person(name="Burak Gul", nationality="tr")
+    alone, crowded = compare(a, b), compare(a, b, frequencies=common(a, 5000))
+    assert alone.match and not crowded.match
+    feature = next(f for f in crowded.features if f.name == "name_common")
+    assert feature.value > 0.9 and "5,000 stored record(s) hold the name parts" in feature.explanation
+    assert "burak" in feature.explanation and "gul" in feature.explanation
+
+
+def test_a_name_no_other_record_holds_costs_nothing() -> None:
+    a = person(name="Burak Gül", birthDate="1980")
+    assert compare(a, a, frequencies=common(a, 1)).score == compare(a, a).score
+    assert compare(a, a, frequencies={}).score == compare(a, a).score  # keys nobody else holds
+    assert next(f for f in compare(a, a).features if f.name == "name_common").explanation == (
+        "name frequencies not consulted"
+    )
+
+
+def test_corroborating_evidence_still_carries_a_common_name_over_the_threshold() -> None:
+    a = person(name="Burak Gül", birthDate="1980-04-02", passportNumber="U1234567")
+    assert compare(a, a, frequencies=common(a, 10_000)).match
+
+
+def test_a_fathers_and_a_mothers_kunya_are_two_people() -> None:
+    father, mother = person(name="Abu Usama al-Kasachi"), person(name="Umm Usama Al-Kasachi")
+    assert value_of("kunyas_differ", father, mother) == 1.0
+    assert compare(father, person(name="Abou Oussama al-Kasachi")).match
+    assert not compare(father, mother).match
+    assert value_of("kunyas_differ", person(name="أبو أسامة"), person(name="أم أسامة")) == 1.0
+    assert value_of("kunyas_differ", father, person(name="Abou Oussama")) == 0.0
+
+
 def test_threshold_can_be_chosen_by_the_caller() -> None:
     assert not compare(BAGHDADI, BAGHDADI, threshold=0.9999).match
 
@@ -182,7 +219,7 @@ def test_features_module_functions_are_all_weighted() -> None:
         and callable(getattr(features, name))
         and getattr(features, name).__module__ == features.__name__
     }
-    assert public - {"best_name_match"} == {function.__name__ for function, _ in WEIGHTS}
+    assert public - {"best_name_match", "Pair"} == {function.__name__ for function, _ in WEIGHTS}
 
 
 # --- Laws ------------------------------------------------------------------------------------
@@ -223,3 +260,12 @@ def test_score_is_a_probability_and_match_means_at_least_threshold(a: Profile, b
     found = compare(a, b)
     assert 0.0 <= found.score <= 1.0
     assert found.match is (found.score >= THRESHOLD) or abs(found.score - THRESHOLD) < 1e-4
+
+
+@given(profiles, profiles, st.integers(min_value=0, max_value=100_000), st.integers(min_value=1, max_value=10))
+@settings(max_examples=150)
+def test_namesakes_never_raise_a_score(a: Profile, b: Profile, held: int, more: int) -> None:
+    fewer, many = common(a, held), common(a, held * more)
+    plain = compare(a, b).score
+    assert compare(a, b, frequencies=fewer).score <= plain
+    assert compare(a, b, frequencies=many).score <= compare(a, b, frequencies=fewer).score

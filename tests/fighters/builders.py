@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from intelcell.cell import Cell
 from intelcell.store import audit
-from intelcell.store.schema import person_key_counts, person_keys, persons
+from intelcell.store.schema import person_key_access_counts, person_key_counts, person_keys, persons
 
 SECRET = "NATO SECRET // REL TO COALITION"
 
@@ -36,13 +36,14 @@ def person(
     return {"id": id, "schema": schema, "properties": props}
 
 
-def stored_counts(cell: Cell) -> tuple[int, int, int, int]:
-    """(person versions, index keys, key counts, audit entries) as stored."""
+def stored_counts(cell: Cell) -> tuple[int, int, int, int, int]:
+    """(person versions, index keys, key counts, per-label name-key counts, audit entries) as stored."""
     with cell.db.read() as conn:
         return (
             conn.execute(select(func.count()).select_from(persons)).scalar_one(),
             conn.execute(select(func.count()).select_from(person_keys)).scalar_one(),
             conn.execute(select(func.count()).select_from(person_key_counts)).scalar_one(),
+            conn.execute(select(func.count()).select_from(person_key_access_counts)).scalar_one(),
             audit.count(conn),
         )
 

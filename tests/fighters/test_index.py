@@ -12,7 +12,7 @@ from sqlalchemy import Connection, select, text
 from intelcell.cell import Cell
 from intelcell.domain.person import blocking_keys, clean_properties, profile_of
 from intelcell.fighters import index, records
-from intelcell.store.schema import person_key_counts, person_keys, persons
+from intelcell.store.schema import person_key_access_counts, person_key_counts, person_keys, persons
 from intelcell.store.users import User
 from tests.fighters.builders import SECRET, person
 
@@ -30,6 +30,21 @@ def recount(conn: Connection) -> dict[str, int]:
     """Counts computed afresh from the keys of current versions."""
     query = select(person_keys.c.key).join(persons, persons.c.pk == person_keys.c.person_pk).where(persons.c.is_current)
     return dict(Counter(r.key for r in conn.execute(query)))
+
+
+def stored_access_counts(conn: Connection) -> dict[tuple[str, int, str], int]:
+    table = person_key_access_counts
+    return {(r.key, r.label_id, r.member): r.n for r in conn.execute(select(table))}
+
+
+def recount_access(conn: Connection) -> dict[tuple[str, int, str], int]:
+    """Name-key counts per label and originator, computed afresh from current versions."""
+    query = (
+        select(person_keys.c.key, persons.c.label_id, persons.c.member)
+        .join(persons, persons.c.pk == person_keys.c.person_pk)
+        .where(persons.c.is_current)
+    )
+    return dict(Counter((r.key, r.label_id, r.member) for r in conn.execute(query) if r.key[:2] in ("s:", "p:")))
 
 
 def test_a_new_version_replaces_its_predecessors_keys(cell: Cell, fra: User) -> None:
@@ -62,20 +77,37 @@ NAMES = ["Omar Hassan", "Umar Hasan", "Ali Hassan", "Mohammed Ali", "Abu Bakr al
             st.sampled_from(["p1", "p2", "p3"]),
             st.sampled_from(NAMES),
             st.sampled_from([None, "1971", "1980-02"]),
+            st.sampled_from([SECRET, "NATO RESTRICTED // REL TO COALITION"]),
         ),
         min_size=1,
         max_size=8,
     )
 )
 def test_counts_always_equal_a_fresh_recount(
-    cell: Cell, fra: User, irq: User, submissions: list[tuple[str, str, str, str | None]]
+    cell: Cell, fra: User, irq: User, submissions: list[tuple[str, str, str, str | None, str]]
 ) -> None:
     by_member = {"FRA": fra, "IRQ": irq}
-    for member, entity_id, name, born in submissions:
-        records.submit(cell, by_member[member], [person(id=entity_id, name=name, birth_date=born)], SECRET)
+    for member, entity_id, name, born, label in submissions:
+        records.submit(cell, by_member[member], [person(id=entity_id, name=name, birth_date=born)], label)
         with cell.db.read() as conn:
             assert stored_counts(conn) == recount(conn)
             assert all(n > 0 for n in stored_counts(conn).values())
+            # A relabelled version moves its name keys to its new label's counts.
+            assert stored_access_counts(conn) == recount_access(conn)
+            assert all(n > 0 for n in stored_access_counts(conn).values())
+
+
+def test_readable_counts_cover_only_records_the_viewer_may_read(cell: Cell, fra: User, irq: User) -> None:
+    records.submit(cell, fra, [person(id=f"s{n}", name="Mohammed Rahim") for n in range(3)], "FRA SECRET")
+    records.submit(cell, fra, [person(id="shared", name="Muhammad Rahim")], SECRET)
+    keys = keys_of("Mohamed Rahim") | {"y:1971:rhm"}
+    with cell.db.read() as conn:
+        mine = index.readable_counts(conn, keys, cell.labels.readable(conn, fra.viewer, cell.registry), "FRA")
+        theirs = index.readable_counts(conn, keys, cell.labels.readable(conn, irq.viewer, cell.registry), "IRQ")
+        everyone = index.counts(conn, keys)
+    assert mine == {"s:mhmd": 4, "s:rhm": 4, "p:mhmd|rhm": 4}  # only name keys are counted per label
+    assert theirs == {"s:mhmd": 1, "s:rhm": 1, "p:mhmd|rhm": 1}
+    assert everyone["p:mhmd|rhm"] == 4
 
 
 def test_candidates_finds_a_record_by_a_shared_key_across_scripts(cell: Cell, fra: User, irq: User) -> None:
@@ -137,3 +169,4 @@ def test_reindexing_a_version_in_place_replaces_its_keys_and_counts(cell: Cell, 
     with cell.db.write() as conn:
         index.replace_keys(conn, made.pk, made.pk, {"x:extra"})
         assert stored_counts(conn) == {"x:extra": 1} == recount(conn)
+        assert stored_access_counts(conn) == {} == recount_access(conn)

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from intelcell.cell import Cell
 from intelcell.demo.fighters import generate
-from intelcell.domain.matching import ftf_v1
+from intelcell.domain.matching import ftf_v2
 from intelcell.domain.person import blocking_keys
 from intelcell.fighters import records, resolution
 from intelcell.fighters.entities import validate
@@ -122,7 +122,7 @@ def test_batch_stores_the_algorithm_and_the_evidence_of_each_link(cell: Cell, ba
         row = conn.execute(
             select(person_links).where(person_links.c.a_id == "FRA-b1", person_links.c.b_id == "IRQ-b3")
         ).one()
-    assert row.algorithm == ftf_v1.NAME
+    assert row.algorithm == ftf_v2.NAME
     evidence = {f["name"]: f for f in resolution.features_of(row.features)}
     assert evidence["document_number_match"]["explanation"] == "document number A1234567 in both"
     assert "bakr" in evidence["name_similar"]["explanation"]
@@ -197,7 +197,7 @@ def test_the_score_bound_never_drops_a_pair_that_would_be_suggested() -> None:
     for a, b in sorted(pairs):
         if not resolution.may_suggest(profiles[a], profiles[b]):
             checked += 1
-            assert ftf_v1.compare(profiles[a], profiles[b]).score < resolution.SUGGEST
+            assert ftf_v2.compare(profiles[a], profiles[b]).score < resolution.SUGGEST
     assert checked > 50
 
 

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from intelcell.cell import Cell
-from intelcell.domain.matching import ftf_v1
+from intelcell.domain.matching import ftf_v2
 from intelcell.fighters import records, screening
 from intelcell.fighters.screening import QueryError
 from intelcell.store.schema import person_hits
@@ -23,7 +23,7 @@ def submit(cell: Cell, owner: User, label: str, *entities: dict[str, Any], **fla
     records.submit(cell, owner, list(entities), label, path="test", **flags)
 
 
-def screen(cell: Cell, viewer: User, threshold: float = ftf_v1.THRESHOLD, **props: Any) -> screening.Screening:
+def screen(cell: Cell, viewer: User, threshold: float = ftf_v2.THRESHOLD, **props: Any) -> screening.Screening:
     """Screen one query for ``viewer``."""
     found = screening.screen(
         cell, viewer, {"q": screening.query_profile(props or BAGHDADI)}, limit=10, threshold=threshold
@@ -86,6 +86,22 @@ def test_undiscoverable_record_yields_exactly_what_no_record_yields(cell: Cell, 
         assert conn.execute(select(person_hits)).all() == []
 
 
+def test_namesakes_the_viewer_may_not_read_do_not_move_its_scores(cell: Cell, fra: User, irq: User) -> None:
+    query = {"name": ["Burak Gul"], "nationality": ["tr"]}
+    submit(cell, fra, "NATO SECRET // REL TO COALITION", person("shared", "Burak Gül", nationality="tr"))
+    before = screen(cell, irq, **query)
+    namesakes = [person(f"n{k}", "Burak Gül", nationality="tr") for k in range(40)]
+    submit(cell, fra, "FRA SECRET", *namesakes, discoverable=False)
+    after = screen(cell, irq, **query)
+    assert [(r.record_id, r.comparison) for r in after.results] == [(r.record_id, r.comparison) for r in before.results]
+    assert after.results[0].comparison.match and after.hits == []
+    # The French analyst reads all 41 records: for it the name is common, and says so.
+    theirs = screen(cell, fra, **query)
+    assert all(r.comparison.score < before.results[0].comparison.score for r in theirs.results)
+    best = theirs.results[0].comparison
+    assert "41 stored record(s)" in next(f.explanation for f in best.features if f.name == "name_common")
+
+
 def test_undiscoverable_record_is_still_a_result_for_those_who_may_read_it(cell: Cell, fra: User) -> None:
     submit(cell, fra, "FRA SECRET", person("b1", "Abu Bakr al-Baghdadi", birth_date="1971"), discoverable=False)
     assert [r.record_id for r in screen(cell, fra).results] == ["FRA-b1"]
@@ -99,7 +115,7 @@ def test_a_low_requested_threshold_does_not_turn_weak_candidates_into_hits(cell:
 def test_readable_weak_candidates_are_results_but_not_matches(cell: Cell, fra: User) -> None:
     submit(cell, fra, "FRA SECRET", person("x1", "Abu Bakr al-Baghdadi", birth_date="1995-02-01"))
     [result] = screen(cell, fra).results
-    assert result.comparison.score < ftf_v1.THRESHOLD and not result.comparison.match
+    assert result.comparison.score < ftf_v2.THRESHOLD and not result.comparison.match
 
 
 @pytest.mark.parametrize(

@@ -141,7 +141,7 @@ def world(cell: Cell, make_user) -> World:  # type: ignore[no-untyped-def]
             ],
         )
         hit = {"holder": "IRQ", "querying_member": "USA", "querying_user_id": usa[0].id, "score": 0.9}
-        hit |= {"algorithm": "intelcell-ftf-v1"}
+        hit |= {"algorithm": "intelcell-ftf-v2"}
         conn.execute(
             person_hits.insert(),
             [

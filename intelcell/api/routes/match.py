@@ -19,7 +19,7 @@ from intelcell.api.auditing import record_read
 from intelcell.api.auth import cell_of, current_user
 from intelcell.api.errors import ApiError
 from intelcell.api.routes.rfis import Question, refused
-from intelcell.domain.matching import ftf_v1
+from intelcell.domain.matching import ftf_v2
 from intelcell.exchange.rfis import RfiError
 from intelcell.fighters import hits, screening
 from intelcell.fighters.screening import QueryError, Result
@@ -53,7 +53,7 @@ class MatchRequest(BaseModel):
 def _matcher() -> dict[str, Any]:
     return {
         function.__name__: {"description": (function.__doc__ or "").strip(), "coefficient": weight, "url": None}
-        for function, weight in ftf_v1.WEIGHTS
+        for function, weight in ftf_v2.WEIGHTS
     }
 
 
@@ -87,15 +87,15 @@ def match(
     request: Request,
     user: Authenticated,
     limit: Annotated[int, Query(ge=1, le=screening.MAX_LIMIT)] = 5,
-    threshold: Annotated[float, Query(ge=0.0, le=1.0)] = ftf_v1.THRESHOLD,
-    algorithm: Annotated[str, Query(max_length=64)] = ftf_v1.NAME,
+    threshold: Annotated[float, Query(ge=0.0, le=1.0)] = ftf_v2.THRESHOLD,
+    algorithm: Annotated[str, Query(max_length=64)] = ftf_v2.NAME,
 ) -> dict[str, Any]:
     """Screen person queries against the records the caller may read; hit/no-hit for the rest.
 
     422 with the reason (and nothing recorded) when any query is not a valid Person.
     """
-    if algorithm not in (ftf_v1.NAME, "best", "default"):
-        raise ApiError(422, "invalid_request", f"unknown algorithm {algorithm[:64]!r}; use {ftf_v1.NAME}")
+    if algorithm not in (ftf_v2.NAME, "best", "default"):
+        raise ApiError(422, "invalid_request", f"unknown algorithm {algorithm[:64]!r}; use {ftf_v2.NAME}")
     if body.weights:
         raise ApiError(422, "invalid_request", "custom weights are not supported; the algorithm is calibrated")
     profiles = {}
@@ -123,7 +123,7 @@ def match(
         "responses": responses,
         "matcher": _matcher(),
         "limit": limit,
-        "algorithm": {"name": ftf_v1.NAME, "threshold": threshold},
+        "algorithm": {"name": ftf_v2.NAME, "threshold": threshold},
     }
 
 
