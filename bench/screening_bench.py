@@ -639,7 +639,7 @@ def main() -> None:
             )
         ).all()
         n_keys = conn.execute(text("SELECT count(*), sum(n) FROM person_key_counts")).one()
-    may_read = {r.id for r in census if screening._may_read(readable, reader.member, r)}
+    may_read = {r.id for r in census if readable.allows(r.label_id, r.member, reader.member)}
     findable_persons = {meta.truth[r.id] for r in census if r.id in may_read or r.discoverable}
     readable_persons = {meta.truth[r.id] for r in census if r.id in may_read}
     in_store = [q for q in meta.queries if q.person is not None]
