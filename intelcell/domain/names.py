@@ -300,23 +300,30 @@ def name_similarity(a: AnalysedName, b: AnalysedName) -> NameMatch:
 
 _FATHER_OF = frozenset({"abu", "abou", "abo", "abw", "ebu", "aboo"})
 _MOTHER_OF = frozenset({"umm", "um", "oum", "om", "omm", "am"})  # "am": أم transliterated
+_HONORIFICS = _TITLES | {"haji", "hajji", "hadji", "maulana", "mawlana"}
 
 
-def _kunya_of(name: AnalysedName) -> str | None:
-    """ "father" or "mother" when the name opens with a kunya particle before another word."""
-    if len(name.tokens) < 2:
+def _kunya_of(name: AnalysedName) -> tuple[str, Token] | None:
+    """("father" or "mother", the child's name) when the name opens, after titles, with a kunya."""
+    tokens = name.tokens
+    start = 0
+    while start < len(tokens) - 1 and tokens[start].latin in _HONORIFICS:
+        start += 1
+    if len(tokens) - start < 2:
         return None
-    first = name.tokens[0].latin
-    return "father" if first in _FATHER_OF else "mother" if first in _MOTHER_OF else None
+    first, child = tokens[start].latin, tokens[start + 1]
+    return ("father", child) if first in _FATHER_OF else ("mother", child) if first in _MOTHER_OF else None
 
 
 def kunya_conflict(a: AnalysedName, b: AnalysedName) -> bool:
-    """True when one name is "Abu X" and the other "Umm X": a father and a mother, not one person.
+    """True when one name is "Abu X" and the other "Umm X" of the same child X: a father and a mother.
 
     Name similarity cannot see it, since kunya particles are weak tokens that carry no identity.
     """
     first, second = _kunya_of(a), _kunya_of(b)
-    return first is not None and second is not None and first != second
+    if first is None or second is None or first[0] == second[0]:
+        return False
+    return token_similarity(first[1], second[1]) >= 0.8
 
 
 def _nasab_at(tokens: tuple[Token, ...]) -> int | None:

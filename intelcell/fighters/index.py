@@ -167,8 +167,9 @@ def candidates(
     Each shared key weighs log(POPULATION / its count), so one shared rare key (a document, a
     full birth date, an unusual surname) outranks several common ones (screening bench at 1M: the
     true person among the first 50 went from 0.846 of the first 100 by count to 0.853).
-    Access is not applied (see the module docstring). ``frequencies``: the keys' `counts`, when
-    the caller has read them already.
+    Access is not applied (see the module docstring). ``frequencies``: the keys' `counts` over
+    every record, when the caller has read them already (for selecting candidates only: scores
+    shown to a caller take `readable_counts`).
     """
     if frequencies is None:
         frequencies = counts(conn, keys)

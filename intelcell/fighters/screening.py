@@ -113,16 +113,20 @@ def _screen_one(
     cell: Cell, conn: Connection, user: User, readable: Readable, profile: Profile, limit: int, threshold: float
 ) -> tuple[Screening, list[tuple[Any, float]]]:
     keys = blocking_keys(profile)
-    # Name frequency from the records this user may read only: a count over all records would
-    # move the scores it sees with records it may not (index.readable_counts).
+    # Name frequency only from records this user may read, and only for the results it is shown:
+    # a count over all records would move its scores with records it may not read, and a hit's
+    # decision and recorded score (which the holder sees) must not depend on what the querier
+    # may read either, so unreadable candidates are scored without frequency.
     frequencies = index.readable_counts(conn, keys, readable, user.member)
-    scored = [
-        (row, ftf_v2.compare(profile, _profile(row.profile), threshold, frequencies)) for row in _candidates(conn, keys)
-    ]
-    scored.sort(key=lambda pair: (-pair[1].score, pair[0].id))
+    scored = []
+    for row in _candidates(conn, keys):
+        allowed = readable.allows(row.label_id, row.member, user.member)
+        comparison = ftf_v2.compare(profile, _profile(row.profile), threshold, frequencies if allowed else None)
+        scored.append((row, comparison, allowed))
+    scored.sort(key=lambda item: (-item[1].score, item[0].id))
     results, hidden = [], []
-    for row, comparison in scored:
-        if readable.allows(row.label_id, row.member, user.member):
+    for row, comparison, allowed in scored:
+        if allowed:
             label = cell.labels.label(conn, row.label_id)
             results.append(
                 Result(row.id, row.member, label.text() if label else "", orjson.loads(row.entity), comparison)

@@ -170,6 +170,10 @@ def test_weak_alias_match_counts_less_than_the_same_strong_name() -> None:
     assert weak < strong
 
 
+def value_of_with(feature: str, a: Profile, b: Profile, frequencies: dict[str, int]) -> float:
+    return next(f.value for f in compare(a, b, frequencies=frequencies).features if f.name == feature)
+
+
 def common(profile: Profile, n: int) -> dict[str, int]:
     """Key counts saying that ``n`` stored records hold each of ``profile``'s keys."""
     return dict.fromkeys(blocking_keys(profile), n)
@@ -198,6 +202,23 @@ def test_corroborating_evidence_still_carries_a_common_name_over_the_threshold()
     assert compare(a, a, frequencies=common(a, 10_000)).match
 
 
+def test_the_count_is_that_of_the_rarest_key_naming_every_matched_part() -> None:
+    a = person(name="Burak Gül")
+    counts = {"s:brk": 5000, "s:gl": 5000, "p:brk|gl": 1}  # common parts, but one record holds both
+    assert value_of_with("name_common", a, a, counts) == 0.0
+
+
+def test_a_name_written_as_one_word_is_counted_by_its_parts() -> None:
+    spaced, joined = person(name="Abu Bakr"), person(name="Abubakr")
+    assert value_of_with("name_common", spaced, joined, common(spaced, 5000)) > 0.9
+
+
+def test_a_long_name_is_counted_by_its_indexed_parts() -> None:
+    long_name = "Ahmad Bashir Karim Hamid Jalal Nabil Qasim Rashid Samir Tariq Walid"
+    full, shorter = person(name=long_name), person(name=long_name.replace("Bashir ", ""))
+    assert value_of_with("name_common", full, shorter, common(full, 5000)) > 0.9
+
+
 def test_a_fathers_and_a_mothers_kunya_are_two_people() -> None:
     father, mother = person(name="Abu Usama al-Kasachi"), person(name="Umm Usama Al-Kasachi")
     assert value_of("kunyas_differ", father, mother) == 1.0
@@ -205,6 +226,8 @@ def test_a_fathers_and_a_mothers_kunya_are_two_people() -> None:
     assert not compare(father, mother).match
     assert value_of("kunyas_differ", person(name="أبو أسامة"), person(name="أم أسامة")) == 1.0
     assert value_of("kunyas_differ", father, person(name="Abou Oussama")) == 0.0
+    assert value_of("kunyas_differ", father, person(name="Umm Kulthum al-Kasachi")) == 0.0  # another child
+    assert value_of("kunyas_differ", person(name="Haji Abu Usama"), person(name="Umm Usama")) == 1.0
 
 
 def test_threshold_can_be_chosen_by_the_caller() -> None:

@@ -239,6 +239,31 @@ def test_submitted_records_are_linked_as_they_are_stored(cell: Cell, fra: User, 
     assert (links(cell), clusters(cell)) == incremental
 
 
+def test_link_scores_ignore_how_many_records_share_the_name(cell: Cell, fra: User, irq: User) -> None:
+    # A link serves every viewer, so its score may not depend on third records' names.
+    a, b = person("a", "Burak Gül", nationality="tr"), person("b", "Burak Gul", nationality="tr")
+    submit(cell, fra, SECRET, a)
+    submit(cell, irq, SECRET, b)
+    resolution.resolve(cell)
+    alone = {pair: row for pair, row in links_with_scores(cell).items()}
+    submit(
+        cell,
+        fra,
+        "FRA SECRET",
+        *[person(f"n{k}", "Burak Gül", nationality="tr", birthDate=["1950"]) for k in range(40)],
+    )
+    resolution.resolve(cell)
+    assert links_with_scores(cell)[("FRA-a", "IRQ-b")] == alone[("FRA-a", "IRQ-b")]
+    resolution.resolve_records(cell, None, ["FRA-a"])
+    assert links_with_scores(cell)[("FRA-a", "IRQ-b")] == alone[("FRA-a", "IRQ-b")]
+
+
+def links_with_scores(cell: Cell) -> dict[tuple[str, str], tuple[str, float, str]]:
+    """Every stored link's state, score and evidence by pair."""
+    with cell.db.read() as conn:
+        return {(r.a_id, r.b_id): (r.state, r.score, r.features) for r in conn.execute(select(person_links))}
+
+
 def test_unresolved_lists_records_no_run_has_clustered(cell: Cell, fra: User) -> None:
     submit(cell, fra, SECRET, B1)
     resolution.resolve(cell)

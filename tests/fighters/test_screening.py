@@ -102,6 +102,20 @@ def test_namesakes_the_viewer_may_not_read_do_not_move_its_scores(cell: Cell, fr
     assert "41 stored record(s)" in next(f.explanation for f in best.features if f.name == "name_common")
 
 
+def test_a_hit_does_not_depend_on_the_namesakes_the_querier_may_read(cell: Cell, fra: User, irq: User) -> None:
+    query = {"name": ["Burak Gul"], "nationality": ["tr"]}
+    submit(cell, fra, "FRA SECRET", person("held", "Burak Gül", nationality="tr"))
+    assert len(screen(cell, irq, **query).hits) == 1
+    namesakes = [person(f"n{k}", "Burak Gül", nationality="tr") for k in range(40)]
+    submit(cell, irq, "NATO SECRET // REL TO COALITION", *namesakes)
+    after = screen(cell, irq, **query)
+    assert len(after.hits) == 1, "the holder's record is scored without the querier's name counts"
+    assert not after.results[0].comparison.match  # while IRQ's own 40 namesakes count for less
+    with cell.db.read() as conn:
+        scores = {r.score for r in conn.execute(select(person_hits.c.score))}
+    assert len(scores) == 1  # both hits recorded the same score for the holder
+
+
 def test_undiscoverable_record_is_still_a_result_for_those_who_may_read_it(cell: Cell, fra: User) -> None:
     submit(cell, fra, "FRA SECRET", person("b1", "Abu Bakr al-Baghdadi", birth_date="1971"), discoverable=False)
     assert [r.record_id for r in screen(cell, fra).results] == ["FRA-b1"]

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from rapidfuzz.distance import Levenshtein
 
-from intelcell.domain.names import AnalysedName, NameMatch, kunya_conflict, name_similarity
+from intelcell.domain.names import AnalysedName, NameMatch, Token, kunya_conflict, name_similarity
 from intelcell.domain.partial_date import PartialDate
 from intelcell.domain.person import Profile, key_skeletons, shared_name_keys
 
@@ -79,20 +79,36 @@ def name_common(pair: Pair) -> Evidence:
 
     The count is that of the rarest index key naming all the query's matched parts (a pair of
     parts, or the one part), a bound on how many records hold them all. It is worth nothing for
-    a name held by one record and its full weight at `COMMON_AT` records.
+    a name held by one record and its full weight at `COMMON_AT` records. Only parts the index
+    keys on are counted (at most eight per name; see `person.key_skeletons`).
     """
     if pair.frequencies is None:
         return 0.0, "name frequencies not consulted"
     if pair.query_name is None or not pair.name.pairs:
         return 0.0, "no shared name parts"
-    matched = {a for a, _b, _sim in pair.name.pairs}
-    skeletons = key_skeletons([t for t in pair.query_name.tokens if t.latin in matched])
+    parts = _matched_query_tokens(pair.query_name, {a for a, _b, _sim in pair.name.pairs})
+    indexed = set(key_skeletons(pair.query_name.tokens))
+    skeletons = [skel for skel in key_skeletons(parts) if skel in indexed]
     if not skeletons:
         return 0.0, "no indexed name part is shared"
     held = min(pair.frequencies.get(key, 0) for key in shared_name_keys(skeletons))
+    words = ", ".join(t.latin for t in parts if not t.weak)
+    if held == 0:
+        return 0.0, f"the name parts {words} are not counted as spelled here"
     value = min(1.0, math.log10(held) / math.log10(COMMON_AT)) if held > 1 else 0.0
-    parts = ", ".join(t.latin for t in pair.query_name.tokens if t.latin in matched and not t.weak)
-    return value, f"{held:,} stored record(s) hold the name parts {parts}"
+    return value, f"{held:,} stored record(s) hold the name parts {words}"
+
+
+def _matched_query_tokens(name: AnalysedName, matched: set[str]) -> list[Token]:
+    """The query name's tokens behind the matched forms, a joined pair ("abubakr") giving back both."""
+    out: list[Token] = []
+    tokens = name.tokens
+    for k, token in enumerate(tokens):
+        joined_before = k > 0 and tokens[k - 1].latin + token.latin in matched
+        joined_after = k + 1 < len(tokens) and token.latin + tokens[k + 1].latin in matched
+        if token.latin in matched or joined_before or joined_after:
+            out.append(token)
+    return out
 
 
 def kunyas_differ(pair: Pair) -> Evidence:

@@ -51,7 +51,9 @@ def compare(
     """Score how likely two records describe the same person, with the evidence for it.
 
     ``frequencies`` (index key to the number of stored records holding it) lets a common name
-    count for less; screening and resolution pass the store's counts.
+    count for less. Whatever a caller is shown may depend only on records it may read: screening
+    passes `index.readable_counts` for readable candidates and nothing for the rest; resolution,
+    whose links serve every viewer, passes nothing. Never pass `index.counts` here.
     """
     pair = f.Pair.of(query, candidate, frequencies)
     found = []
