@@ -701,6 +701,18 @@ def main() -> None:
         for r in [*outcomes[q.qid].matched, *(refs.get(ref, "") for ref in outcomes[q.qid].hit_refs)]
     ]
     precision = sum(flagged) / max(len(flagged), 1)
+    by_kind = {
+        kind: [
+            meta.truth.get(r) == q.person
+            for q in meta.queries
+            for r in (
+                outcomes[q.qid].matched
+                if kind == "results"
+                else [refs.get(ref, "") for ref in outcomes[q.qid].hit_refs]
+            )
+        ]
+        for kind in ("results", "hits")
+    }
     single_qps = len(lat) / wall
     print(
         f"latency ms: p50 {ms(pct(lat, 0.5))}  p95 {ms(pct(lat, 0.95))}  p99 {ms(pct(lat, 0.99))}  max {ms(max(lat))}"
@@ -723,7 +735,8 @@ def main() -> None:
     )
     print(
         f"precision at the threshold: {precision:.3f} of {len(flagged)} flagged records (results >= "
-        f"{ftf_v2.THRESHOLD} or hits) are the query's person"
+        f"{ftf_v2.THRESHOLD} or hits) are the query's person; "
+        + "; ".join(f"{kind} {sum(v) / max(len(v), 1):.3f} of {len(v)}" for kind, v in by_kind.items())
     )
     people = getattr(meta, "people", {})
     if people:
