@@ -4,7 +4,9 @@
 version replaces its predecessor's keys in the same transaction), and ``person_key_counts``
 how many current records hold each key. A lookup takes the query's keys rarest first while
 their summed frequency stays within a budget, so a common key ("s:mhmd") never drags a million
-rows into scoring, and ranks records by how many of those keys they share.
+rows into scoring, and ranks records by the summed rarity of the keys they share.
+``person_key_access_counts`` counts the name keys per label and originator, so that
+`readable_counts` can say how common a name is among the records one viewer may read.
 
 Candidate lookup deliberately ignores access: hit/no-hit screening must find records the caller
 may not read. Callers score the candidates, then filter by the caller's access (or disclose only
