@@ -182,6 +182,10 @@ def key_skeletons(tokens: Sequence[Token]) -> list[str]:
     return sorted({t.skeleton for t in tokens if not t.weak and len(t.skeleton) >= 2})[:8]
 
 
+#: The prefixes of the keys `name_keys` makes (name parts alone, and pairs of them).
+NAME_KEY_PREFIXES = ("s:", "p:")
+
+
 def name_keys(skeletons: Sequence[str]) -> list[str]:
     """Index keys of a name's key skeletons: each skeleton alone, and each pair of them."""
     return [f"s:{skel}"[:64] for skel in skeletons] + [f"p:{a}|{b}"[:64] for a, b in combinations(skeletons, 2)]

@@ -23,11 +23,9 @@ from typing import Any
 from sqlalchemy import Connection, Table, case, delete, func, literal, select, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
 
+from intelcell.domain.person import NAME_KEY_PREFIXES
 from intelcell.store.labels import Readable
 from intelcell.store.schema import person_key_access_counts, person_key_counts, person_keys, persons
-
-#: Keys made of name parts (person.name_keys): the ones counted per label for `readable_counts`.
-NAME_KEY_PREFIXES = ("s:", "p:")
 
 _CHUNK = 500  # keys per IN list
 

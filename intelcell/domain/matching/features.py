@@ -25,9 +25,13 @@ WEAK_ALIAS_DISCOUNT = 0.9
 COMMON_AT = 10_000
 
 
+#: The name fields of a `Pair` whose names were not compared.
+NO_NAMES: tuple[NameMatch, None, None] = (NameMatch(0.0, (), ()), None, None)
+
+
 def best_name_match(query: Profile, candidate: Profile) -> tuple[NameMatch, AnalysedName | None, AnalysedName | None]:
     """The most similar pair of names between two records (weak aliases discounted)."""
-    best: tuple[NameMatch, AnalysedName | None, AnalysedName | None] = (NameMatch(0.0, (), ()), None, None)
+    best: tuple[NameMatch, AnalysedName | None, AnalysedName | None] = NO_NAMES
     mine = [(n, False) for n in query.names] + [(n, True) for n in query.weak_names]
     theirs = [(n, False) for n in candidate.names] + [(n, True) for n in candidate.weak_names]
     for q, q_weak in mine:
@@ -40,10 +44,6 @@ def best_name_match(query: Profile, candidate: Profile) -> tuple[NameMatch, Anal
                 if found.score >= 1.0:
                     return best  # nothing beats an exact pair
     return best
-
-
-#: The name fields of a `Pair` whose names were not compared.
-NO_NAMES: tuple[NameMatch, None, None] = (NameMatch(0.0, (), ()), None, None)
 
 
 @dataclass(frozen=True, slots=True)
