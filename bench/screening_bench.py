@@ -32,7 +32,7 @@ queries/s.
    two-thread form, ``process.cdist(..., workers=2)`` plus a top-5 selection, is timed too and is
    the peer of the ratios. recall@5 over all records (no access control).
 4. **Peer 2, logic-v2 on the same candidates.** For every query, the candidate rows the index
-   returns (``index.candidates`` with ``screening.CANDIDATES``, the rows ``screen`` scores), scored
+   returns (``index.candidates`` with ``screening.CANDIDATES`` and ``BUDGET``, the rows ``screen`` scores), scored
    with ``ftf_v2.compare`` (decoded profiles) and with nomenklatura's ``LogicV2.compare``
    (FollowTheMoney entities of the stored bodies; the query entity gets a unique id because
    logic-v2 caches name analysis by entity id). Per-query scoring time of both, and recall@5 of
@@ -438,11 +438,11 @@ def stage_breakdown(cell: Cell, profiles: Sequence[tuple[str, Profile]]) -> dict
             t0 = clock()
             keys = blocking_keys(profile)
             t1 = clock()
-            pks = index.candidates(conn, keys, limit=screening.CANDIDATES)
+            pks = index.candidates(conn, keys, limit=screening.CANDIDATES, budget=screening.BUDGET)
             t2 = clock()
             freqs = index.counts(conn, keys)
             t3 = clock()
-            chosen = index.chosen_keys(freqs, 20_000)
+            chosen = index.chosen_keys(freqs, screening.BUDGET)
             rows = list(conn.execute(select(persons).where(persons.c.pk.in_(pks), persons.c.is_current)))
             t4 = clock()
             decoded = [Profile.from_json(orjson.loads(r.profile)) for r in rows]
@@ -495,7 +495,9 @@ def same_candidates(cell: Cell, queries: Sequence[Query], profiles: dict[str, Pr
             profile = profiles[q.qid]
             keys = blocking_keys(profile)
             frequencies = index.counts(conn, keys)
-            pks = index.candidates(conn, keys, limit=screening.CANDIDATES, frequencies=frequencies)
+            pks = index.candidates(
+                conn, keys, limit=screening.CANDIDATES, budget=screening.BUDGET, frequencies=frequencies
+            )
             fetched = conn.execute(select(persons).where(persons.c.pk.in_(pks), persons.c.is_current)) if pks else []
             by_pk = {r.pk: r for r in fetched}
             rows = [by_pk[pk] for pk in pks if pk in by_pk]
