@@ -21,7 +21,9 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
+import icu
 from normality import ascii_text
 from rapidfuzz.distance import JaroWinkler, Levenshtein
 from rigour.names import NameTypeTag, analyze_names, remove_person_prefixes
@@ -115,16 +117,57 @@ class Token:
         return cls(str(latin), str(skeleton), frozenset(map(str, symbols)), bool(weak))  # type: ignore[call-overload]
 
 
+#: Scripts written in syllables or morphemes, one character each, whose romanisation hides
+#: differences: Han characters (高石 and 高市 are both "gao shi"), Hangul syllables, kana.
+_SYLLABIC_SCRIPTS = (
+    ("han", re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")),
+    ("hangul", re.compile(r"[\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]")),
+    ("kana", re.compile(r"[\u3040-\u30ff]")),
+)
+_NAME_SEPARATORS = frozenset(" ·・.-‧")
+
+
+@lru_cache(maxsize=1)
+def _to_simplified() -> Any:
+    """ICU's Traditional-Simplified transliterator (習近平 and 习近平 are one name)."""
+    return icu.Transliterator.createInstance("Traditional-Simplified")
+
+
+def syllables(text: str) -> str:
+    """``text``'s characters, script-tagged, when all are of one syllabic script (Han in simplified form); else "".
+
+    "高市 早苗" gives "han:高市早苗"; a Latin, Arabic or mixed-script name gives "".
+    """
+    chars = [c for c in text if c not in _NAME_SEPARATORS]
+    if not chars:
+        return ""
+    for script, pattern in _SYLLABIC_SCRIPTS:
+        if all(pattern.match(c) for c in chars):
+            joined = "".join(chars)
+            return f"{script}:{_to_simplified().transliterate(joined) if script == 'han' else joined}"
+    return ""
+
+
+def _same_script(a: str, b: str) -> bool:
+    return bool(a) and bool(b) and a.partition(":")[0] == b.partition(":")[0]
+
+
+def _after_script(tagged: str) -> str:
+    return tagged.partition(":")[2]
+
+
 @dataclass(frozen=True, slots=True)
 class AnalysedName:
-    """A cleaned name and its tokens."""
+    """A cleaned name, its tokens, and its characters when it is written in one syllabic script."""
 
     text: str
     tokens: tuple[Token, ...]
     strong_count: int = field(init=False, compare=False, hash=False)
+    syllables: str = field(init=False, compare=False, hash=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "strong_count", sum(1 for t in self.tokens if not t.weak))
+        object.__setattr__(self, "syllables", syllables(self.text))
 
     @property
     def strong(self) -> tuple[Token, ...]:
@@ -292,6 +335,10 @@ def name_similarity(a: AnalysedName, b: AnalysedName) -> NameMatch:
         score = min(score, 0.9 if max(a.strong_count, b.strong_count) == 1 else 0.8)
     if _crosses_nasab(left, right, pairs_at):
         score *= 0.5
+    if a.syllables != b.syllables and _same_script(a.syllables, b.syllables):
+        # Both in one syllabic script: the characters themselves must agree, since romanisation
+        # merges homophones (高石早苗 / 高市早苗) and forgives one syllable in a short name (김종은 / 김정은).
+        score *= Levenshtein.normalized_similarity(a.syllables, b.syllables, processor=_after_script) ** 2
     unmatched = tuple(t.latin for k, t in enumerate(left) if k not in used_l and not t.weak) + tuple(
         t.latin for k, t in enumerate(right) if k not in used_r and not t.weak
     )

@@ -7,7 +7,15 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from intelcell.domain.names import NameError_, analyse, clean_name, name_similarity, skeleton, token_similarity
+from intelcell.domain.names import (
+    AnalysedName,
+    NameError_,
+    analyse,
+    clean_name,
+    name_similarity,
+    skeleton,
+    token_similarity,
+)
 
 
 def similarity(a: str, b: str) -> float:
@@ -188,3 +196,51 @@ def test_name_with_two_strong_tokens_matches_itself(name: str) -> None:
     # Not every generated token is strong once analysed (Arabic "عمر" reads as the title "mr").
     assume(len(analysed.strong) >= 2)
     assert name_similarity(analysed, analysed).score >= 0.99
+
+
+# --- Names in one syllabic script ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("高石早苗", "高市早苗"),  # one character differs, the romanisation does not ("gao shi")
+        ("习近朋", "习近平"),
+        ("김종은", "김정은"),  # one Hangul syllable differs
+        ("이재형", "이재명"),
+    ],
+)
+def test_one_differing_character_in_a_short_syllabic_name_is_a_different_name(a: str, b: str) -> None:
+    assert similarity(a, b) < 0.6
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("習近平", "习近平"),  # traditional and simplified Han are one name
+        ("高市 早苗", "高市早苗"),  # a space between family and given name changes nothing
+        ("김정은", "김 정은"),
+    ],
+)
+def test_the_same_syllabic_name_in_another_form_still_matches(a: str, b: str) -> None:
+    assert similarity(a, b) >= 0.99
+
+
+def test_a_syllabic_name_and_its_romanisation_are_compared_by_tokens() -> None:
+    # Only two names in the same syllabic script compare characters; across scripts the tokens do.
+    assert analyse("高市早苗").syllables == "han:高市早苗"
+    assert analyse("Takaichi Sanae").syllables == ""
+    assert similarity("习近平", "Xi Jinping") == similarity("習近平", "Xi Jinping")
+
+
+syllabic = st.text(alphabet=st.characters(min_codepoint=0x4E00, max_codepoint=0x4E80), min_size=2, max_size=4)
+
+
+@given(syllabic, syllabic)
+@settings(max_examples=200)
+def test_the_character_check_only_ever_lowers_a_score(a: str, b: str) -> None:
+    x, y = analyse(a), analyse(b)
+    by_tokens = name_similarity(AnalysedName("", x.tokens), AnalysedName("", y.tokens)).score  # no characters
+    assert 0.0 <= name_similarity(x, y).score <= by_tokens
+    if x.syllables == y.syllables:
+        assert name_similarity(x, y).score == by_tokens
