@@ -24,8 +24,7 @@ from intelcell.clock import Clock, system_clock
 from intelcell.settings import Settings
 from intelcell.taxii import media as taxii_media
 from intelcell.taxii import routes as taxii_routes
-from intelcell.web import airpicture as airpicture_pages
-from intelcell.web import pages
+from intelcell.web import render, ui
 
 
 def create_app(settings: Settings | None = None, clock: Clock = system_clock, cell: Cell | None = None) -> FastAPI:
@@ -50,6 +49,7 @@ def create_app(settings: Settings | None = None, clock: Clock = system_clock, ce
     app.state.cell = cell
     app.state.airpicture_hub = hub
     errors.install(app)
+    render.install(app)  # the UI's sign-in redirects and explained refusals
     taxii_media.install(app)
     for module in (health, labels, members, me, objects, audit, search, rfis):
         app.include_router(module.router)
@@ -60,8 +60,9 @@ def create_app(settings: Settings | None = None, clock: Clock = system_clock, ce
     app.include_router(airpicture_routes.router)
     app.include_router(oversight_routes.router)
     app.include_router(taxii_routes.router)
-    app.include_router(pages.router)
-    app.include_router(airpicture_pages.router)  # the map page, its session data and the static files
+    # The browser UI: its pages check their own sessions (intelcell.web.render.session_of).
+    for module in ui.MODULES:
+        app.include_router(module.router)
     # Added last runs first: authentication, then the body limit, then the routes.
     app.add_middleware(BodySizeLimit, max_bytes=cell.settings.max_body_bytes)
     app.add_middleware(BearerAuth, cell=cell)

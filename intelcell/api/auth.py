@@ -14,23 +14,30 @@ from intelcell.cell import Cell
 from intelcell.store import tokens
 from intelcell.store.users import User
 
-#: Paths answered without a token: health, and the browser UI (which has its own sessions and
-#: answers 401 or a redirect to /login without one; the static files hold code, no data).
-PUBLIC_PATHS = frozenset(
-    {
-        "/healthz",
-        "/",
-        "/login",
-        "/logout",
-        "/airpicture",
-        "/airpicture/tracks.json",
-        "/airpicture/stream",
-        "/airpicture/basemap.json",
-        "/static/airpicture.js",
-        "/static/airpicture.css",
-        "/static/base.css",
-    }
+#: Paths answered without a token: health, sign-in and sign-out, and the browser UI, whose pages
+#: and page data live under ``UI_PREFIXES``. The UI has its own sessions: each of its handlers
+#: starts with ``web.render.session_of`` (a redirect to /login or a 401 without a live session;
+#: tests/web/test_ui_routes.py checks every UI route). The static files hold code, no data.
+PUBLIC_PATHS = frozenset({"/healthz", "/", "/login", "/logout"})
+UI_PREFIXES = (
+    "/static/",
+    "/airpicture",
+    "/search",
+    "/objects/",
+    "/graph",
+    "/fighters/",
+    "/rfis",
+    "/audit",
+    "/oversight",
+    "/admin",
 )
+
+
+def is_public(path: str) -> bool:
+    """True for the paths BearerAuth lets through without a token (the UI checks its own sessions)."""
+    return path in PUBLIC_PATHS or path.startswith(UI_PREFIXES)
+
+
 _CHALLENGE = [(b"www-authenticate", b'Bearer realm="intelcell"')]
 
 
@@ -57,7 +64,7 @@ class BearerAuth:
         self.app, self.cell = app, cell
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"] in PUBLIC_PATHS:
+        if scope["type"] != "http" or is_public(scope["path"]):
             await self.app(scope, receive, send)
             return
         header = dict(scope.get("headers") or []).get(b"authorization")

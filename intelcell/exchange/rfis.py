@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Exists, and_, false, or_, select
+from sqlalchemy import ColumnElement, Connection, Exists, and_, false, func, or_, select
 
 from intelcell.cell import Cell
 from intelcell.clock import iso
@@ -264,6 +264,19 @@ def listing(
         query = query.where(rfis.c.member == user.member)
     rows = conn.execute(query.order_by(rfis.c.pk.desc()).limit(limit)).all()
     return [_rfi(cell, conn, row, now, user.member) for row in rows]
+
+
+def last_answers(cell: Cell, conn: Connection, user: User, rfi_ids: Sequence[str]) -> dict[str, datetime]:
+    """When each of ``rfi_ids`` last got an answer the caller sees (RFIs without one are absent)."""
+    if not rfi_ids:
+        return {}
+    view = _View(cell, conn, user)
+    query = (
+        select(rfi_answers.c.rfi_id, func.max(rfi_answers.c.created_at))
+        .where(rfi_answers.c.rfi_id.in_(sorted(set(rfi_ids))), view.answer)
+        .group_by(rfi_answers.c.rfi_id)
+    )
+    return {rfi_id: at for rfi_id, at in conn.execute(query)}
 
 
 def get(cell: Cell, conn: Connection, user: User, rfi_id: str) -> Rfi | None:

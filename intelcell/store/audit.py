@@ -108,6 +108,24 @@ def entries_for_object(conn: Connection, object_id: str) -> list[AuditEntry]:
     return [AuditEntry(row.seq, json.loads(row.fields)) for row in conn.execute(query)]
 
 
+def entries_for_objects(conn: Connection, object_ids: Sequence[str]) -> dict[str, list[AuditEntry]]:
+    """Entries that name each of ``object_ids``, oldest first; each entry is decoded once, however many it names."""
+    found: dict[str, list[AuditEntry]] = {object_id: [] for object_id in object_ids}
+    decoded: dict[int, AuditEntry] = {}
+    wanted = sorted(set(object_ids))
+    for start in range(0, len(wanted), 500):
+        query = (
+            select(audit_objects.c.object_id, audit_log.c.seq, audit_log.c.fields)
+            .join(audit_objects, audit_objects.c.seq == audit_log.c.seq)
+            .where(audit_objects.c.object_id.in_(wanted[start : start + 500]))
+            .order_by(audit_log.c.seq)
+        )
+        for row in conn.execute(query):
+            entry = decoded.get(row.seq) or decoded.setdefault(row.seq, AuditEntry(row.seq, json.loads(row.fields)))
+            found[row.object_id].append(entry)
+    return found
+
+
 def count(conn: Connection) -> int:
     """How many entries the chain holds (its head's sequence number)."""
     head = conn.execute(select(audit_head.c.seq)).first()

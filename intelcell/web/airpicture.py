@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import JSONResponse, RedirectResponse, Response, StreamingResponse
+from fastapi.responses import JSONResponse, Response, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
 from intelcell.airpicture import basemap, picture
@@ -24,11 +24,10 @@ from intelcell.store import web_sessions
 from intelcell.store.users import User
 from intelcell.web import assets, csp
 from intelcell.web.banner import banner_for
-from intelcell.web.pages import templates
+from intelcell.web.render import render, session_of
 from intelcell.web.session import SESSION_COOKIE, current_session
 
 router = APIRouter(include_in_schema=False, route_class=csp.ProtectedRoute)
-router.include_router(assets.router)
 NO_STORE = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
 
 
@@ -58,20 +57,18 @@ def _audit(request: Request, user: User, operation: str, tracks: list[dict[str, 
 @router.get("/airpicture")
 def map_page(request: Request) -> Response:
     """The live air-picture map, under banners of the dominant label of the tracks shown."""
-    session = current_session(request)
-    if session is None:
-        return RedirectResponse("/login", status_code=303)
-    user, csrf = session
+    user, csrf = session_of(request)
     labels = picture.labels_of(_tracks(request, user))
-    context = {
-        "user": user,
-        "csrf": csrf,
-        "banner": banner_for(cell_of(request), labels),
-        "banner_labels": labels,
-        "script_url": assets.url("airpicture.js"),
-        "style_url": assets.url("airpicture.css"),
-    }
-    return templates.TemplateResponse(request, "airpicture.html", context, headers={"Cache-Control": "no-store"})
+    return render(
+        request,
+        "airpicture.html",
+        user=user,
+        csrf=csrf,
+        labels=labels,
+        banner_labels=labels,
+        script_url=assets.url("airpicture.js"),
+        style_url=assets.url("airpicture.css"),
+    )
 
 
 @router.get("/airpicture/tracks.json")

@@ -1,9 +1,9 @@
 """Static files of the browser UI (scripts, style sheets), served by intelcell itself: no CDN.
 
-Only the files listed in ``ASSETS`` are served, each with its content type and a year-long
+Only the style sheets and scripts in ``static/`` (``ASSETS``) are served, each with its content type and a year-long
 immutable cache header; pages link them as ``url(name)``, whose ``?v=`` digest changes with the
 file's content, so a new release is fetched at once. The paths are public in
-``intelcell.api.auth.PUBLIC_PATHS``: the files hold code, never data.
+``intelcell.api.auth.UI_PREFIXES``: the files hold code, never data.
 """
 
 from __future__ import annotations
@@ -18,11 +18,9 @@ from fastapi.responses import Response
 from intelcell.api.errors import ApiError
 
 STATIC = Path(__file__).resolve().parent / "static"
-ASSETS = {
-    "base.css": "text/css; charset=utf-8",
-    "airpicture.js": "text/javascript; charset=utf-8",
-    "airpicture.css": "text/css; charset=utf-8",
-}
+TYPES = {".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8"}
+#: Every style sheet and script shipped in ``static/``, by file name; nothing else is served.
+ASSETS = {path.name: TYPES[path.suffix] for path in sorted(STATIC.iterdir()) if path.suffix in TYPES}
 CACHE = "public, max-age=31536000, immutable"
 
 router = APIRouter(include_in_schema=False)

@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 import secrets
-from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
-from fastapi.templating import Jinja2Templates
+from sqlalchemy import Connection
 
+from intelcell.api.auditing import record_read
 from intelcell.api.auth import cell_of
 from intelcell.api.routes.objects import record_release
-from intelcell.exchange import reading
+from intelcell.cell import Cell
+from intelcell.exchange import reading, rfis
+from intelcell.fighters import hits, review
 from intelcell.store import audit, tokens, web_sessions
 from intelcell.store.audit import AuditEvent
-from intelcell.web import assets, csp
-from intelcell.web.banner import banner_for
+from intelcell.store.users import User
+from intelcell.web import csp
+from intelcell.web.render import error_page, render, session_of
 from intelcell.web.session import (
     LOGIN_CSRF_COOKIE,
     SESSION_COOKIE,
@@ -26,34 +29,31 @@ from intelcell.web.session import (
 )
 
 router = APIRouter(include_in_schema=False, route_class=csp.ProtectedRoute)
-templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
-templates.env.globals["asset_url"] = assets.url  # every page links base.css by its content digest
 
 
-def _login_page(request: Request, error: str | None = None, status: int = 200) -> Response:
+def local_target(target: str | None) -> str:
+    """``target`` when it is a path of this site, else ``/``: a sign-in never redirects elsewhere."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/"
+    if any(ord(c) < 0x20 for c in target):
+        return "/"
+    return target
+
+
+def _login_page(request: Request, next_path: str, error: str | None = None, status: int = 200) -> Response:
     csrf = request.cookies.get(LOGIN_CSRF_COOKIE) or secrets.token_urlsafe(32)
     # The sign-in page displays nothing labelled: its banner is the lowest marking.
-    context = {"csrf": csrf, "error": error, "banner": banner_for(cell_of(request), ())}
-    response = templates.TemplateResponse(request, "login.html", context, status_code=status)
+    response = render(request, "login.html", user=None, csrf=csrf, status=status, error=error, next=next_path)
     set_cookie(request, response, LOGIN_CSRF_COOKIE, csrf, 3600)
     return response
 
 
-def _error_page(request: Request, status: int, title: str, message: str, back: str, back_text: str) -> Response:
-    """A page explaining a refusal (it displays nothing labelled: the lowest banner)."""
-    banner = banner_for(cell_of(request), ())
-    context = {"title": title, "message": message, "back": back, "back_text": back_text, "banner": banner}
-    return templates.TemplateResponse(
-        request, "error.html", context, status_code=status, headers={"Cache-Control": "no-store"}
-    )
-
-
 @router.get("/login")
-def login_form(request: Request) -> Response:
+def login_form(request: Request, next: str = "/") -> Response:
     """The sign-in form (sign in with an API token issued by the administrator)."""
     if current_session(request):
-        return RedirectResponse("/", status_code=303)
-    return _login_page(request)
+        return RedirectResponse(local_target(next), status_code=303)
+    return _login_page(request, local_target(next))
 
 
 @router.post("/login")
@@ -61,20 +61,22 @@ def login(
     request: Request,
     token: Annotated[str, Form(max_length=200)] = "",
     csrf: Annotated[str, Form(max_length=200)] = "",
+    next: Annotated[str, Form(max_length=2000)] = "/",
 ) -> Response:
-    """Check the CSRF token and the API token, then start a session."""
+    """Check the CSRF token and the API token, then start a session and go where the user was going."""
+    target = local_target(next)
     if not csrf_matches(request.cookies.get(LOGIN_CSRF_COOKIE), csrf):
-        return _login_page(request, "The form expired. Please try again.", 403)
+        return _login_page(request, target, "The form expired. Please try again.", 403)
     cell = cell_of(request)
     now = cell.clock()
     with cell.db.write() as conn:
         try:
             user = tokens.authenticate(conn, token.strip(), now)
         except tokens.AuthError as exc:
-            return _login_page(request, f"Sign-in failed: {exc}.", 401)
+            return _login_page(request, target, f"Sign-in failed: {exc}.", 401)
         session_id, _csrf = web_sessions.create(conn, user, now, cell.settings.session_minutes)
         audit.append(conn, AuditEvent("write", "session.create", "POST /login", user.member, user.name), now)
-    response = RedirectResponse("/", status_code=303)
+    response = RedirectResponse(target, status_code=303)
     set_cookie(request, response, SESSION_COOKIE, session_id, cell.settings.session_minutes * 60)
     response.delete_cookie(LOGIN_CSRF_COOKIE, path="/")
     return response
@@ -89,7 +91,7 @@ def logout(request: Request, csrf: Annotated[str, Form(max_length=200)] = "") ->
     user, expected = session
     if not csrf_matches(expected, csrf):
         message = "The sign-out form expired, so you are still signed in. Go back home and sign out again."
-        return _error_page(request, 403, "Sign-out refused", message, "/", "Back to the home page")
+        return error_page(request, 403, "Sign-out refused", message, "/", "Back to the home page")
     cell = cell_of(request)
     with cell.db.write() as conn:
         web_sessions.delete(conn, request.cookies[SESSION_COOKIE])
@@ -99,17 +101,31 @@ def logout(request: Request, csrf: Annotated[str, Form(max_length=200)] = "") ->
     return response
 
 
+#: Objects listed on the home page (the search page goes further).
+HOME_OBJECTS = 50
+#: Items of each "waiting for you" list on the home page.
+HOME_ITEMS = 5
+
+
+def _waiting_rfis(cell: Cell, conn: Connection, user: User) -> list[rfis.Rfi]:
+    """Open RFIs addressed to the user's member (not asked by it), newest first."""
+    found = rfis.listing(cell, conn, user, status="open", limit=100)
+    return [r for r in found if r.member != user.member and user.member in r.addressees]
+
+
 @router.get("/")
 def home(request: Request) -> Response:
-    """Who is signed in and the intelligence they may read."""
-    session = current_session(request)
-    if session is None:
-        return RedirectResponse("/login", status_code=303)
-    user, csrf = session
+    """What is new for the user: what waits for their member, and the newest intelligence they may read."""
+    user, csrf = session_of(request)
     cell = cell_of(request)
     with cell.db.read() as conn:
-        shown = reading.newest_first(cell, conn, user, 200)
+        shown = reading.newest_first(cell, conn, user, HOME_OBJECTS)
+        waiting = _waiting_rfis(cell, conn, user)
+        held = hits.hits_on_records(cell, conn, user, HOME_ITEMS)
+        to_review = review.queue(cell, conn, user, limit=1).total
     record_release(request, user, shown, "object.list")
+    listed = waiting[:HOME_ITEMS]
+    record_read(request, user, "rfi.list", [r.id for r in listed], [r.label for r in listed])
     rows = [
         {
             "id": s.version.stix_id,
@@ -117,8 +133,20 @@ def home(request: Request) -> Response:
             "name": s.body.get("name", ""),
             "label": s.label,
             "originator": s.version.originator,
+            "added": s.version.date_added[:16].replace("T", " "),
         }
         for s in shown
     ]
-    context = {"user": user, "csrf": csrf, "rows": rows, "banner": banner_for(cell, (s.label for s in shown))}
-    return templates.TemplateResponse(request, "home.html", context, headers={"Cache-Control": "no-store"})
+    labels = [s.label for s in shown] + [r.label for r in listed]
+    return render(
+        request,
+        "home.html",
+        user=user,
+        csrf=csrf,
+        labels=labels,
+        rows=rows,
+        rfis=listed,
+        rfis_total=len(waiting),
+        hits=held,
+        to_review=to_review,
+    )

@@ -192,7 +192,9 @@ def test_hostile_and_arabic_names_render_as_text_and_arabic_right_to_left(
     browser.page.wait_for_url(f"{browser.base_url}/")
     assert browser.page.locator(".user-name").text_content() == HOSTILE
     assert listed(browser.page) == {HOSTILE: label, ARABIC: label}
-    assert browser.page.locator("script").count() == 0  # the home page runs no script, injected or not
+    # The home page runs only intelcell's own base.js: nothing injected.
+    sources = browser.page.locator("script").evaluate_all("scripts => scripts.map(s => s.getAttribute('src'))")
+    assert [s.split("?")[0] for s in sources] == ["/static/base.js"]
     assert browser.dialogs == [] and browser.violations == []
     arabic = browser.page.locator("td.name", has_text=ARABIC)
     assert arabic.evaluate("e => e.matches(':dir(rtl)')")

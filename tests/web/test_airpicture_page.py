@@ -28,7 +28,7 @@ from intelcell.store import web_sessions
 from intelcell.store.users import User
 from tests.airpicture.conftest import T0, Scene, flown, scene
 from tests.helpers import bearer
-from tests.web.test_pages import SESSION, sign_in
+from tests.web.test_pages import SESSION, sign_in, signed_in_as
 
 __all__ = ["flown", "scene"]
 
@@ -75,7 +75,7 @@ def addresses(tracks: list[dict[str, Any]]) -> set[str]:
 
 def test_the_map_page_without_a_session_redirects_to_sign_in(client: TestClient) -> None:
     response = client.get("/airpicture", follow_redirects=False)
-    assert (response.status_code, response.headers["location"]) == (303, "/login")
+    assert (response.status_code, response.headers["location"]) == (303, "/login?next=%2Fairpicture")
 
 
 @pytest.mark.parametrize("path", SESSION_PATHS)
@@ -91,8 +91,9 @@ def test_the_pages_data_needs_a_session_and_a_bearer_token_is_not_one(
 
 def test_the_page_shows_who_is_signed_in_and_links_home(browsers: dict[str, TestClient]) -> None:
     html = browsers["IRQ"].get("/airpicture").text
-    assert "irq.map</bdi> · IRQ · NATO SECRET · analyst" in html  # the name isolated: it may be right-to-left
-    assert '<a href="/">Home</a>' in html
+    assert signed_in_as(html).startswith("irq.map · IRQ · NATO SECRET · analyst")
+    assert '<bdi dir="auto" class="user-name">irq.map</bdi>' in html  # the name isolated: it may be right-to-left
+    assert re.search(r'<a href="/"[^>]*>Home</a>', html)
     assert 'action="/logout"' in html
 
 
@@ -220,8 +221,11 @@ def test_the_page_has_a_strict_content_security_policy(browsers: dict[str, TestC
     assert policy["style-src"] == "'self'"
     html = response.text
     assert "<style" not in html  # style sheets only from intelcell: nothing inline
-    (script,) = re.findall(r"<script([^>]*)>", html)  # one script, from intelcell, none inline
-    assert re.fullmatch(r' src="/static/airpicture\.js\?v=[0-9a-f]+" defer', script)
+    scripts = re.findall(r"<script([^>]*)>", html)  # the page's and every page's, from intelcell, none inline
+    assert len(scripts) == 2
+    assert re.fullmatch(r' src="/static/base\.js\?v=[0-9a-f]+" defer', scripts[0])
+    assert re.fullmatch(r' src="/static/airpicture\.js\?v=[0-9a-f]+" defer', scripts[1])
+    assert not re.search(r"<script[^>]*>[^<]", html)  # nothing between the tags
     assert " style=" not in html  # no inline style attributes
     assert not re.search(r"<[^>]+\son\w+=", html)  # no inline event handlers
     assert response.headers["x-content-type-options"] == "nosniff"
@@ -249,11 +253,12 @@ def test_the_page_links_its_static_files_by_version(browsers: dict[str, TestClie
         assert browsers["TUR"].get(link).status_code == 200
 
 
-def test_only_listed_static_files_are_served(client: TestClient, make_user: MakeUser) -> None:
-    _user, token = make_user("TUR")
-    assert client.get("/static/other.js").status_code == 401  # not public: the token gate answers
-    assert client.get("/static/other.js", headers=bearer(token)).status_code == 404
-    assert client.get("/static/..%2Fpages.py", headers=bearer(token)).status_code == 404
+def test_only_shipped_style_sheets_and_scripts_are_served(client: TestClient) -> None:
+    assert client.get("/static/other.js").status_code == 404
+    assert client.get("/static/..%2Fpages.py").status_code == 404
+    assert client.get("/static/..%2F..%2Fsettings.py").status_code == 404
+    assert client.get("/static/__init__.py").status_code == 404
+    assert client.get("/static/base.css").status_code == 200
 
 
 def test_a_hostile_user_name_is_escaped_on_the_page(client: TestClient, make_user: MakeUser) -> None:

@@ -5,7 +5,11 @@ from __future__ import annotations
 import re
 
 import pytest
+from fastapi.testclient import TestClient
 
+from intelcell.cell import Cell
+from intelcell.exchange import rfis
+from intelcell.store.users import User
 from tests.taxii.conftest import Taxii, sdo
 from tests.web.test_pages import MakeUser, sign_in
 
@@ -25,9 +29,14 @@ def home_of(taxii: Taxii, make_user: MakeUser, member: str, name: str = "web.hom
 
 
 def rows(html: str) -> dict[str, str]:
-    """Each listed object's name and the label shown beside it."""
-    found = re.findall(r'<td dir="auto" class="name">([^<]*)</td><td>[^<]*</td><td class="label">([^<]*)</td>', html)
-    return dict(found)
+    """Each listed object's name (its link's text) and the label shown beside it."""
+    found = {}
+    for row in re.findall(r'<tr data-object="[^"]*">(.*?)</tr>', html, re.S):
+        name = re.search(r'<td dir="auto" class="name"><a href="/objects/[^"]+">([^<]*)</a></td>', row)
+        label = re.search(r'<td class="label">([^<]*)</td>', row)
+        assert name and label, row
+        found[name.group(1)] = label.group(1)
+    return found
 
 
 def banners(html: str) -> list[str]:
@@ -66,6 +75,50 @@ def test_hostile_and_arabic_names_are_escaped_and_isolated(taxii: Taxii, make_us
     taxii.add([taxii.labelled(sdo(name=HOSTILE), "NATO RESTRICTED // REL TO COALITION")], define=True)
     html = home_of(taxii, make_user, "TUR", name=HOSTILE)
     escaped = "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; أبو محمد"
-    assert f'<td dir="auto" class="name">{escaped}</td>' in html
+    assert rows(html) == {escaped: "NATO RESTRICTED // REL TO COALITION"}
     assert f'<bdi dir="auto" class="user-name">{escaped}</bdi>' in html
     assert "<script>alert" not in html
+
+
+def ask(cell: Cell, asker: User, question: str, label: str, addressees: list[str]) -> None:
+    """Store an RFI as ``asker`` would through the API."""
+    rfis.ask(
+        cell,
+        asker,
+        question=question,
+        label=label,
+        addressees=addressees,
+        deadline="2026-12-31T12:00:00Z",
+        priority="routine",
+        path="test",
+    )
+
+
+def test_waiting_rfis_are_those_addressed_to_the_member_that_the_user_may_read(
+    cell: Cell, client: TestClient, make_user: MakeUser
+) -> None:
+    fra, _ = make_user("FRA", "COSMIC TOP SECRET", name="fra.asker")
+    ask(cell, fra, "Where is the courier <b>Abu Hamza</b>?", "NATO SECRET", ["TUR"])
+    ask(cell, fra, "Which route did the financier take?", "NATO SECRET // REL TO FRA, TUR", ["TUR"])
+    ask(cell, fra, "Cosmic question", "NATO COSMIC TOP SECRET", ["TUR"])
+    ask(cell, fra, "A question for Iraq", "NATO SECRET // REL TO COALITION", ["IRQ"])
+    _u, tur_token = make_user("TUR", "NATO SECRET", name="tur.home")
+    assert sign_in(client, tur_token).status_code == 303
+    html = client.get("/").text
+    waiting = re.search(r'<li data-waiting="rfis">(.*?)</li>\n  <li data-waiting="hits">', html, re.S)
+    assert waiting, html
+    text = waiting.group(1)
+    assert "2 open RFIs</a> addressed to TUR" in text
+    assert "Where is the courier &lt;b&gt;Abu Hamza&lt;/b&gt;?" in text and "financier" in text
+    assert "Cosmic" not in html and "Iraq" not in html
+    # The RFIs' labels count towards the banner: releasable only where both are.
+    assert banners(html) == ["NATO SECRET // REL TO FRA, TUR"] * 2
+
+
+def test_an_empty_waiting_list_says_so(client: TestClient, make_user: MakeUser) -> None:
+    _u, token = make_user("JOR", "NATO CONFIDENTIAL", name="jor.home")
+    assert sign_in(client, token).status_code == 303
+    html = client.get("/").text
+    assert "No open RFIs addressed to JOR." in html
+    assert "No queries of other members have hit JOR's person records." in html
+    assert "No suggested links between person records you may read are waiting for review." in html

@@ -27,6 +27,13 @@ def hidden_csrf(html: str) -> str:
     return found.group(1)
 
 
+def signed_in_as(html: str) -> str:
+    """The text of the page's "signed in" block, tags removed (the user's name sits in its own <bdi>)."""
+    found = re.search(r'<div class="who"[^>]*>(.*?)<form', html, re.S)
+    assert found, "no signed-in block"
+    return " ".join(re.sub(r"<[^>]+>", "", found.group(1)).split())
+
+
 def set_cookie_header(response: Any, name: str) -> str:
     (header,) = [h for h in response.headers.get_list("set-cookie") if h.startswith(f"{name}=")]
     return header
@@ -150,7 +157,8 @@ def test_home_without_a_session_redirects_to_login(client: TestClient) -> None:
 def test_home_with_a_session_shows_who_is_signed_in(signed_in: TestClient) -> None:
     response = signed_in.get("/", follow_redirects=False)
     assert response.status_code == 200
-    assert "analyst.baghdad</bdi> · IRQ · NATO SECRET" in response.text
+    assert '<bdi dir="auto" class="user-name">analyst.baghdad</bdi>' in response.text
+    assert signed_in_as(response.text).startswith("analyst.baghdad · IRQ · NATO SECRET · analyst")
 
 
 def test_the_login_form_sends_a_signed_in_user_home(signed_in: TestClient) -> None:

@@ -1,0 +1,478 @@
+"""Exchange pages: search with facets, one object with its relationships, and the relationship graph.
+
+Every read goes through the same domain functions as the REST API (``exchange.search.search``,
+``exchange.reading``), which filter per viewer in SQL and serve bodies without the portions the
+viewer may not read; every release is audited as the API audits it. A relationship, sighting or
+report is shown only when the objects at both ends are readable too, and an object that is
+missing or unreadable answers the same 404 page. Banners carry the dominant label of everything
+a page displays.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import deque
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import JSONResponse, Response
+
+from intelcell.api.auth import cell_of
+from intelcell.api.errors import ApiError
+from intelcell.api.routes.objects import record_release
+from intelcell.domain.stix_time import TimestampError, shown, stored
+from intelcell.exchange import reading
+from intelcell.exchange.reading import Shown
+from intelcell.exchange.search import SearchQuery, search
+from intelcell.store.users import User
+from intelcell.web import csp
+from intelcell.web.render import Refused, render, session_of
+from intelcell.web.session import current_session
+
+router = APIRouter(include_in_schema=False, route_class=csp.ProtectedRoute)
+NO_STORE = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
+
+#: Results listed per search page (facets count every readable match, up to the search's window).
+RESULTS_SHOWN = 100
+#: Newest readable objects the graph is built from, and the most nodes it draws (kept fast).
+GRAPH_WINDOW = 3000
+GRAPH_NODES = 300
+#: Hops around a focused object.
+FOCUS_HOPS = 2
+#: Properties the object page shows in its header rather than in the property list.
+_HEADER_PROPS = {"type", "id", "spec_version", "created", "modified", "object_marking_refs", "granular_markings"}
+#: What the graph does not draw as a node: connections and markings.
+_NOT_NODES = {"relationship", "marking-definition", "extension-definition", "language-content"}
+_GROUP_LEVELS = {"team", "organization", "government", "club", "contest"}
+_EVENTS = {"report", "sighting", "indicator", "observed-data", "note", "opinion", "grouping", "incident"}
+NOT_FOUND = "There is no object with this id that you may read. Check the link, or search for the object."
+
+
+# -- search -----------------------------------------------------------------------------------------
+
+
+def _day(value: str, name: str, end: bool) -> str | None:
+    """A date (``YYYY-MM-DD``) or STIX timestamp from the search form, in stored form.
+
+    Raises ValueError with a message for the page; ``end`` makes a date include its whole day.
+    """
+    value = value.strip()
+    if not value:
+        return None
+    try:
+        day = date.fromisoformat(value) if len(value) == 10 else None
+    except ValueError:
+        day = None
+    if day is not None:
+        moment = day + timedelta(days=1) if end else day
+        return f"{moment.isoformat()}T00:00:00.000000Z"
+    try:
+        return stored(value)
+    except TimestampError:
+        raise ValueError(f"{name}: '{value}' is not a date (YYYY-MM-DD) or a time (YYYY-MM-DDTHH:MM:SSZ)") from None
+
+
+def _month_range(month: str) -> tuple[str, str]:
+    """First and last day of ``YYYY-MM`` as form dates."""
+    first = date.fromisoformat(f"{month}-01")
+    following = (first.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return first.isoformat(), (following - timedelta(days=1)).isoformat()
+
+
+@dataclass
+class Facet:
+    """One facet value: its text, how many readable matches have it, whether it is selected."""
+
+    value: str
+    count: int
+    selected: bool
+
+
+def _facets(found: dict[str, int], selected: Iterable[str]) -> list[Facet]:
+    """Facet values with counts; selected values stay listed (count 0) so they can be unticked."""
+    chosen = set(selected)
+    out = [Facet(value, count, value in chosen) for value, count in found.items()]
+    out += [Facet(value, 0, True) for value in sorted(chosen - found.keys())]
+    return out
+
+
+@router.get("/search")
+def search_page(
+    request: Request,
+    q: Annotated[str, Query(max_length=500)] = "",
+    type: Annotated[list[str] | None, Query(max_length=64)] = None,
+    member: Annotated[list[str] | None, Query(max_length=16)] = None,
+    label: Annotated[list[str] | None, Query(max_length=512)] = None,
+    added_from: Annotated[str, Query(alias="from", max_length=40)] = "",
+    added_to: Annotated[str, Query(alias="to", max_length=40)] = "",
+) -> Response:
+    """Full-text search with facets over the objects the user may read, newest first."""
+    user, csrf = session_of(request)
+    types = tuple(sorted({t.strip() for t in type or [] if t.strip()}))
+    members = tuple(sorted({m.strip().upper() for m in member or [] if m.strip()}))
+    labels = tuple(sorted({lab.strip() for lab in label or [] if lab.strip()}))
+    form = {"q": q, "from": added_from, "to": added_to, "types": types, "members": members, "labels": labels}
+    try:
+        after = _day(added_from, "Added from", end=False)
+        before = _day(added_to, "Added to", end=True)
+        if after and before and after >= before:
+            raise ValueError("Added from must be before Added to")
+    except ValueError as exc:
+        context: dict[str, Any] = {"form": form, "error": str(exc), "rows": [], "facets": None, "searched": True}
+        return render(request, "search.html", user=user, csrf=csrf, status=422, **context)
+    # The API's added_after is exclusive; a whole day starts at midnight, so step back a microsecond.
+    query = SearchQuery(
+        text=q,
+        types=types,
+        members=members,
+        labels=labels,
+        added_after=_just_before(after) if after else None,
+        added_before=before,
+        limit=RESULTS_SHOWN,
+    )
+    cell = cell_of(request)
+    with cell.db.read() as conn:
+        found = search(cell, conn, user, query)
+    record_release(request, user, [Shown(v, lab, body) for v, lab, body in found.results], "search")
+    rows = [
+        {
+            "id": v.stix_id,
+            "type": v.type,
+            "name": _name(v.type, body),
+            "originator": v.originator,
+            "label": lab,
+            "added": shown(v.date_added)[:16].replace("T", " "),
+        }
+        for v, lab, body in found.results
+    ]
+    facets = {
+        "type": _facets(found.facets.get("type", {}), types),
+        "member": _facets(found.facets.get("member", {}), members),
+        "label": _facets(found.facets.get("label", {}), labels),
+    }
+    months = [(month, count, _search_url(form, month)) for month, count in found.facets.get("month", {}).items()]
+    return render(
+        request,
+        "search.html",
+        user=user,
+        csrf=csrf,
+        labels=[row["label"] for row in rows],
+        form=form,
+        error=None,
+        rows=rows,
+        facets=facets,
+        months=months,
+        total=found.total,
+        complete=found.complete,
+        searched=bool(q or types or members or labels or after or before),
+    )
+
+
+def _just_before(stored_time: str) -> str:
+    """The stored time one microsecond earlier (``added_after`` is exclusive)."""
+    moment = datetime.strptime(stored_time, "%Y-%m-%dT%H:%M:%S.%fZ") - timedelta(microseconds=1)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _search_url(form: dict[str, Any], month: str) -> str:
+    """The search of ``form`` limited to ``month`` (a facet link)."""
+    first, last = _month_range(month)
+    params: list[tuple[str, str]] = [("q", form["q"])] if form["q"] else []
+    params += [("type", t) for t in form["types"]] + [("member", m) for m in form["members"]]
+    params += [("label", lab) for lab in form["labels"]] + [("from", first), ("to", last)]
+    return "/search?" + urlencode(params)
+
+
+def _name(kind: str, body: dict[str, Any]) -> str:
+    """What to call an object: its name, else a short description of it."""
+    name = body.get("name")
+    if isinstance(name, str) and name.strip():
+        return name
+    if kind == "relationship":
+        return str(body.get("relationship_type", "relationship"))
+    if kind == "sighting":
+        return f"Sighting ({body.get('count', 1)}×)"
+    value = body.get("value")
+    if isinstance(value, str):
+        return value
+    return f"{kind} {str(body.get('id', ''))[-12:]}"
+
+
+# -- one object ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class Link:
+    """One connection shown on an object page: what connects, and the readable object at the other end."""
+
+    kind: str  # relationship type or reference property
+    direction: str  # "out" (this object points at the other) or "in"
+    other: Shown
+    via: Shown | None = None  # the relationship object, when there is one
+
+
+@dataclass
+class ObjectView:
+    """Everything the object page shows, each piece already read for the viewer."""
+
+    shown: Shown
+    props: list[tuple[str, str, bool, list[str]]] = field(default_factory=list)  # name, text, is_json, portions
+    links: list[Link] = field(default_factory=list)
+
+    def labels(self) -> list[str]:
+        """Every label the page displays (the object, its portions, each link and its other end)."""
+        out = [self.shown.label] + [lab for _n, _t, _j, portions in self.props for lab in portions]
+        for link in self.links:
+            out.append(link.other.label)
+            if link.via is not None:
+                out.append(link.via.label)
+        return out
+
+    def released(self) -> list[Shown]:
+        """The objects other than this one that the page shows (for the audit trail)."""
+        seen: dict[str, Shown] = {}
+        for link in self.links:
+            for item in (link.other, link.via):
+                if item is not None:
+                    seen.setdefault(item.version.stix_id, item)
+        seen.pop(self.shown.version.stix_id, None)
+        return list(seen.values())
+
+
+def _object_view(request: Request, user: User, stix_id: str) -> ObjectView | None:
+    """The object page's content for ``user``, or None when the object is missing or unreadable."""
+    cell = cell_of(request)
+    with cell.db.read() as conn:
+        main = reading.latest(cell, conn, user, stix_id)
+        if main is None:
+            return None
+        portions = reading.visible_portions(cell, conn, user, main.version)
+        referring = reading.referring(cell, conn, user, stix_id)
+        wanted = [ref for _k, ref in reading.references(main.body)]
+        wanted += [ref for r in referring if r.version.type == "relationship" for _k, ref in reading.references(r.body)]
+        readable = reading.latest_of(cell, conn, user, [w for w in wanted if w != stix_id])
+    readable[stix_id] = main
+    view = ObjectView(main)
+    refs_by_prop: dict[str, list[str]] = {}
+    for key, ref in reading.references(main.body):
+        if ref in readable and ref != stix_id:
+            refs_by_prop.setdefault(key, []).append(ref)
+            view.links.append(Link(key, "out", readable[ref]))
+    for key, value in main.body.items():
+        if key in _HEADER_PROPS or key in ("object_marking_refs", "created_by_ref"):
+            continue
+        own = [text for selector, text in portions.items() if selector == key or selector.startswith(key + ".")]
+        if key.endswith(("_ref", "_refs")):
+            # References are shown as links to readable objects only; an unreadable one is left out.
+            if key in refs_by_prop:
+                names = ", ".join(_name(readable[r].version.type, readable[r].body) for r in refs_by_prop[key])
+                view.props.append((key, names, False, sorted(set(own))))
+            continue
+        if isinstance(value, str | int | float | bool):
+            view.props.append((key, str(value), False, sorted(set(own))))
+        elif isinstance(value, list) and all(isinstance(v, str) for v in value):
+            view.props.append((key, ", ".join(value), False, sorted(set(own))))
+        else:
+            view.props.append((key, json.dumps(value, indent=2, ensure_ascii=False), True, sorted(set(own))))
+    for other in referring:
+        if other.version.type == "relationship":
+            source, target = other.body.get("source_ref"), other.body.get("target_ref")
+            far, direction = (target, "out") if source == stix_id else (source, "in")
+            if isinstance(far, str) and far in readable:
+                view.links.append(
+                    Link(str(other.body.get("relationship_type", "related-to")), direction, readable[far], other)
+                )
+        else:
+            prop = next(key for key, ref in reading.references(other.body) if ref == stix_id)
+            view.links.append(Link(prop, "in", other))
+    return view
+
+
+@router.get("/objects/{stix_id}")
+def object_page(request: Request, stix_id: str) -> Response:
+    """The newest readable version of one object, its properties and its readable relationships."""
+    user, csrf = session_of(request)
+    view = _object_view(request, user, stix_id) if len(stix_id) <= 200 else None
+    if view is None:
+        raise Refused(404, "Object not found", NOT_FOUND, "/search", "Back to search")
+    record_release(request, user, [view.shown], "object.read")
+    record_release(request, user, view.released(), "object.related")
+    body, version = view.shown.body, view.shown.version
+    header = {
+        "id": version.stix_id,
+        "type": version.type,
+        "name": _name(version.type, body),
+        "label": view.shown.label,
+        "originator": version.originator,
+        "created": body.get("created", ""),
+        "modified": body.get("modified", ""),
+        "added": shown(version.date_added),
+    }
+    links = [
+        {
+            "kind": link.kind,
+            "direction": link.direction,
+            "id": link.other.version.stix_id,
+            "type": link.other.version.type,
+            "name": _name(link.other.version.type, link.other.body),
+            "label": link.other.label,
+            "via_id": link.via.version.stix_id if link.via else None,
+            "via_label": link.via.label if link.via else None,
+        }
+        for link in view.links
+    ]
+    return render(
+        request,
+        "object.html",
+        user=user,
+        csrf=csrf,
+        labels=view.labels(),
+        obj=header,
+        props=view.props,
+        links=links,
+    )
+
+
+# -- graph --------------------------------------------------------------------------------------------
+
+
+def node_kind(kind: str, body: dict[str, Any]) -> str:
+    """The graph's colour class of an object: person, group, location, event or other."""
+    if kind == "identity":
+        return "person" if body.get("identity_class", "individual") == "individual" else "group"
+    if kind == "threat-actor":
+        return "group" if body.get("resource_level") in _GROUP_LEVELS else "person"
+    if kind in ("intrusion-set", "campaign"):
+        return "group"
+    if kind == "location":
+        return "location"
+    return "event" if kind in _EVENTS else "other"
+
+
+@dataclass
+class Graph:
+    """Nodes and edges built from readable objects only, and what was left out to stay fast."""
+
+    nodes: list[dict[str, Any]]
+    edges: list[dict[str, Any]]
+    truncated: bool
+    released: list[Shown]
+
+    def labels(self) -> list[str]:
+        """Every label the graph displays."""
+        return [s.label for s in self.released]
+
+    def to_json(self) -> dict[str, Any]:
+        """The graph as graph.js reads it."""
+        return {"nodes": self.nodes, "edges": self.edges, "truncated": self.truncated, "cap": GRAPH_NODES}
+
+
+def build_graph(request: Request, user: User, focus: str | None) -> Graph | None:
+    """The graph ``user`` may see (around ``focus`` when given); None when ``focus`` is not readable."""
+    cell = cell_of(request)
+    with cell.db.read() as conn:
+        window, more = reading.newest_window(cell, conn, user, GRAPH_WINDOW)
+        if focus is not None and not any(s.version.stix_id == focus for s in window):
+            centre = reading.latest(cell, conn, user, focus)
+            if centre is None:
+                return None
+            window.append(centre)
+    things = {s.version.stix_id: s for s in window if s.version.type not in _NOT_NODES}
+    # Every candidate edge: (source, target, kind, the object that states it).
+    candidates: list[tuple[str, str, str, Shown]] = []
+    for s in window:
+        if s.version.type == "relationship":
+            source, target = s.body.get("source_ref"), s.body.get("target_ref")
+            if isinstance(source, str) and isinstance(target, str):
+                candidates.append((source, target, str(s.body.get("relationship_type", "related-to")), s))
+        elif s.version.stix_id in things:
+            candidates += [(s.version.stix_id, ref, key, s) for key, ref in reading.references(s.body)]
+    # A connection whose either end is unreadable is dropped, so it reveals nothing.
+    connections = [c for c in candidates if c[0] in things and c[1] in things and c[0] != c[1]]
+    if focus is None:
+        chosen = list(things)[:GRAPH_NODES]
+        truncated = more or len(things) > GRAPH_NODES
+    else:
+        neighbours: dict[str, set[str]] = {}
+        for source, target, _kind, _s in connections:
+            neighbours.setdefault(source, set()).add(target)
+            neighbours.setdefault(target, set()).add(source)
+        # A relationship is not drawn as a node: its neighbourhood is that of its readable ends.
+        centre = next(s for s in window if s.version.stix_id == focus)
+        seeds = [focus] if focus in things else [ref for _k, ref in reading.references(centre.body) if ref in things]
+        distance = dict.fromkeys(seeds, 0)
+        queue = deque(seeds)
+        while queue:
+            here = queue.popleft()
+            if distance[here] == FOCUS_HOPS:
+                continue
+            for there in sorted(neighbours.get(here, ())):
+                if there not in distance:
+                    distance[there] = distance[here] + 1
+                    queue.append(there)
+        chosen = list(distance)[:GRAPH_NODES]
+        truncated = len(distance) > GRAPH_NODES
+    kept = set(chosen)
+    nodes = [
+        {
+            "id": stix_id,
+            "type": things[stix_id].version.type,
+            "kind": node_kind(things[stix_id].version.type, things[stix_id].body),
+            "name": _name(things[stix_id].version.type, things[stix_id].body),
+            "label": things[stix_id].label,
+            "focus": stix_id == focus,
+        }
+        for stix_id in chosen
+    ]
+    edges, released = [], {stix_id: things[stix_id] for stix_id in chosen}
+    for source, target, kind, stated_by in connections:
+        if source in kept and target in kept:
+            edges.append({"source": source, "target": target, "kind": kind, "label": stated_by.label})
+            released.setdefault(stated_by.version.stix_id, stated_by)
+    return Graph(nodes, edges, truncated, list(released.values()))
+
+
+def _focus(value: str) -> str | None:
+    return value.strip() or None
+
+
+@router.get("/graph")
+def graph_page(request: Request, focus: Annotated[str, Query(max_length=200)] = "") -> Response:
+    """The relationship graph of what the user may read (2 hops around ``focus`` when given)."""
+    user, csrf = session_of(request)
+    graph = build_graph(request, user, _focus(focus))
+    if graph is None:
+        raise Refused(404, "Object not found", NOT_FOUND, "/graph", "Back to the whole graph")
+    record_release(request, user, graph.released, "graph")
+    names = {n["id"]: n["name"] for n in graph.nodes}
+    return render(
+        request,
+        "graph.html",
+        user=user,
+        csrf=csrf,
+        labels=graph.labels(),
+        graph=graph,
+        names=names,
+        focus=_focus(focus),
+        cap=GRAPH_NODES,
+        hops=FOCUS_HOPS,
+        data_url="/graph/data.json" + (f"?{urlencode({'focus': focus.strip()})}" if _focus(focus) else ""),
+    )
+
+
+@router.get("/graph/data.json")
+def graph_data(request: Request, focus: Annotated[str, Query(max_length=200)] = "") -> JSONResponse:
+    """The graph's nodes and edges for graph.js; 401 without a session, 404 alike for missing or unreadable."""
+    session = current_session(request)
+    if session is None:
+        raise ApiError(401, "unauthorized", "no browser session: sign in at /login")
+    user = session[0]
+    graph = build_graph(request, user, _focus(focus))
+    if graph is None:
+        raise ApiError(404, "not_found", "no such object")
+    record_release(request, user, graph.released, "graph")
+    return JSONResponse(graph.to_json(), headers=NO_STORE)
