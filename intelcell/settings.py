@@ -63,6 +63,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("token_days", 90, "Default lifetime of a new API token, in days."),
     Setting("session_minutes", 480, "Lifetime of a browser session, in minutes."),
     Setting("cookie_secure", True, "Mark session cookies Secure (browsers still send them to http://localhost)."),
+    Setting(
+        "server_timing",
+        False,
+        "Add `Server-Timing: app;dur=<ms>` to every page of the browser UI (tests and measurements only: the "
+        "time a page takes can depend on data the viewer may not read).",
+    ),
     Setting("host", "127.0.0.1", "Address `intelcell serve` listens on."),
     Setting("port", 8000, "Port `intelcell serve` listens on."),
     Setting(
@@ -106,6 +112,7 @@ class Settings:
     airpicture_engine: bool = True
     airpicture_poll_ms: int = 10
     airpicture_demo_replay: bool = True
+    server_timing: bool = False
 
     def __post_init__(self) -> None:
         # A linkage key read from the environment arrives as text: hide it at once.

@@ -32,19 +32,28 @@ def _validation_reason(errors: list[dict[str, Any]]) -> tuple[int, str, str]:
     return 422, "invalid_request", f"{where}: {message}" if where else message
 
 
+def response_for(exc: Exception) -> JSONResponse:
+    """The JSON response for an ApiError, a request validation error or an HTTP exception."""
+    if isinstance(exc, ApiError):
+        return error_response(exc.status, exc.error, exc.reason, exc.headers)
+    if isinstance(exc, RequestValidationError):
+        status, error, reason = _validation_reason(list(exc.errors()))
+        return error_response(status, error, reason)
+    if isinstance(exc, StarletteHTTPException):
+        error = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+        return error_response(exc.status_code, error, str(exc.detail), getattr(exc, "headers", None))
+    raise TypeError(f"no error response for {type(exc).__name__}")
+
+
+#: The exceptions `response_for` answers.
+HANDLED: tuple[type[Exception], ...] = (ApiError, RequestValidationError, StarletteHTTPException)
+
+
 def install(app: FastAPI) -> None:
     """Register the handlers that give every error the same shape."""
 
-    @app.exception_handler(ApiError)
-    async def _api_error(_request: Request, exc: ApiError) -> JSONResponse:
-        return error_response(exc.status, exc.error, exc.reason, exc.headers)
+    async def _handle(_request: Request, exc: Exception) -> JSONResponse:
+        return response_for(exc)
 
-    @app.exception_handler(RequestValidationError)
-    async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
-        status, error, reason = _validation_reason(list(exc.errors()))
-        return error_response(status, error, reason)
-
-    @app.exception_handler(StarletteHTTPException)
-    async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        error = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
-        return error_response(exc.status_code, error, str(exc.detail), getattr(exc, "headers", None))
+    for kind in HANDLED:
+        app.add_exception_handler(kind, _handle)

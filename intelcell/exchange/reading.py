@@ -45,10 +45,19 @@ def readable_versions(cell: Cell, conn: Connection, user: User, stix_id: str) ->
     return rows
 
 
-def newest_first(cell: Cell, conn: Connection, user: User, limit: int) -> list[Shown]:
-    """The newest readable version of each object, most recently added first, at most ``limit``."""
+#: STIX domain objects: the things an analyst names (relationships and sightings connect them).
+DOMAIN_TYPES = (
+    "attack-pattern", "campaign", "course-of-action", "grouping", "identity", "incident", "indicator",
+    "infrastructure", "intrusion-set", "location", "malware", "malware-analysis", "note", "observed-data",
+    "opinion", "report", "threat-actor", "tool", "vulnerability",
+)  # fmt: skip
+
+
+def newest_first(cell: Cell, conn: Connection, user: User, limit: int, types: tuple[str, ...] = ()) -> list[Shown]:
+    """The newest readable version of each object (of ``types`` if given), most recently added first."""
     access = access_for(cell, conn, user)
-    rows, _ = select_versions(conn, access, Filters(versions=("last",)), limit=limit, newest_first=True)
+    filters = Filters(types=types, versions=("last",))
+    rows, _ = select_versions(conn, access, filters, limit=limit, newest_first=True)
     return [_shown(cell, conn, user, row) for row in rows]
 
 

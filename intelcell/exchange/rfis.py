@@ -266,6 +266,14 @@ def listing(
     return [_rfi(cell, conn, row, now, user.member) for row in rows]
 
 
+def addressed_to(cell: Cell, rfi: Rfi, member: str) -> bool:
+    """Whether ``member`` is asked by ``rfi``: named, or in a community it names (never the asking member)."""
+    if member == rfi.member:
+        return False
+    named = [c for c in rfi.addressees if c in cell.registry.members or c in cell.registry.communities]
+    return member in cell.registry.expand(named)
+
+
 def last_answers(cell: Cell, conn: Connection, user: User, rfi_ids: Sequence[str]) -> dict[str, datetime]:
     """When each of ``rfi_ids`` last got an answer the caller sees (RFIs without one are absent)."""
     if not rfi_ids:

@@ -10,6 +10,7 @@ itself to the asker; it may choose not to.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -70,6 +71,24 @@ def hits_on_records(cell: Cell, conn: Connection, user: User, limit: int = 100) 
     return [
         HeldHit(r.ref, r.person_id, r.querying_member, r.score, r.algorithm, r.created_at) for r in conn.execute(query)
     ]
+
+
+def record_labels(cell: Cell, conn: Connection, user: User, hits: Iterable[HeldHit]) -> dict[str, str]:
+    """The label of each hit's record that the caller may read (hits on encodings have no record), by record id."""
+    ids = sorted({hit.record_id for hit in hits})
+    if not ids:
+        return {}
+    readable = cell.labels.readable(conn, user.viewer, cell.registry)
+    query = select(persons.c.id, persons.c.label_id).where(
+        persons.c.id.in_(ids),
+        persons.c.is_current,
+        readable.clause(persons.c.label_id, persons.c.member, user.member),
+    )
+    found = {}
+    for row in conn.execute(query):
+        label = cell.labels.label(conn, row.label_id)
+        found[row.id] = label.text() if label else ""
+    return found
 
 
 def ask_holder(

@@ -162,14 +162,29 @@ def create(cell: Cell, user: User, data: Mapping[str, Any], path: str) -> PlanIt
     return item
 
 
-def update(cell: Cell, user: User, item_id: str, changes: Mapping[str, Any], path: str) -> PlanItem:
-    """Change some fields of a visible item, keeping the new version in the history; 404 for a hidden one."""
+def update(
+    cell: Cell,
+    user: User,
+    item_id: str,
+    changes: Mapping[str, Any],
+    path: str,
+    expected_version: int | None = None,
+) -> PlanItem:
+    """Change some fields of a visible item, keeping the new version in the history; 404 for a hidden one.
+
+    ``expected_version`` is the version the caller's changes were made against (a form's hidden
+    field): when given, the change is refused as a conflict unless the item is still at that
+    version when it is written, so a change made meanwhile is never silently overwritten. Without
+    it, the changes apply to the version read here (still guarded against a concurrent writer).
+    """
     with cell.db.read() as conn:
         current = visible(cell, conn, user, item_id)
     if current is None:
         raise not_found(item_id)
     if not may_oversee(user):
         raise Refused("forbidden", "only the coordinator or an administrator keeps the action plan")
+    if expected_version is not None and expected_version != current.version:
+        raise changed_meanwhile()
     unknown = set(changes) - set(FIELDS)
     if unknown:
         raise Refused("invalid_request", f"an action-plan item has no field {sorted(unknown)[0]!r}")
@@ -179,18 +194,20 @@ def update(cell: Cell, user: User, item_id: str, changes: Mapping[str, Any], pat
         return current
     label_id = cell.labels.ensure(cell.db, [label])[label]
     now = cell.clock()
+    # The caller's version when given (it equals current.version here), else the version read above.
+    guard = current.version if expected_version is None else expected_version
     with cell.db.write() as conn:
-        # The version guards against a concurrent change: the later writer is told, not silently merged.
+        # The version is checked inside the write: the later writer is told, not silently merged.
         done = conn.execute(
             oversight_plan_items.update()
-            .where(oversight_plan_items.c.id == item_id, oversight_plan_items.c.version == current.version)
-            .values(version=current.version + 1, updated_at=now, **_row_values(fields, label_id))
+            .where(oversight_plan_items.c.id == item_id, oversight_plan_items.c.version == guard)
+            .values(version=guard + 1, updated_at=now, **_row_values(fields, label_id))
         )
         if done.rowcount != 1:
-            raise Refused("conflict", "the item changed meanwhile; read it again and retry")
-        _history(conn, item_id, current.version + 1, changed, _snapshot(fields), label_id, user, now)
+            raise changed_meanwhile()
+        _history(conn, item_id, guard + 1, changed, _snapshot(fields), label_id, user, now)
         labels = sorted({current.label, label.text()})
-        detail = {"changed": changed, "version": current.version + 1}
+        detail = {"changed": changed, "version": guard + 1}
         audit.append(
             conn, AuditEvent("write", "plan.update", path, user.member, user.name, [item_id], labels, detail), now
         )
@@ -221,6 +238,11 @@ def _history(
             changed_at=now,
         )
     )
+
+
+def changed_meanwhile() -> Refused:
+    """The refusal of a change made against a version that is no longer the item's."""
+    return Refused("conflict", "the item changed meanwhile; read it again and retry")
 
 
 def not_found(item_id: str) -> Refused:

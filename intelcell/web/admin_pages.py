@@ -3,7 +3,9 @@
 Every handler checks the role before it reads or changes anything, so a non-administrator gets the
 same 403 page on every route, GET or POST, and nothing changes. Writes use the store functions the
 CLI uses (``users.upsert``, ``tokens.issue``/``revoke``, ``peers.add``) and are audited in the same
-transaction, naming the administrator who acted. An issued token is shown once, on the response to
+transaction, naming the administrator who acted (a peer is the exception: see ``add_peer``). Numbers
+and ids from the query string or a form are checked here (decimal digits, within SQLite's INTEGER
+range), so bad input answers the page with its reason, never an error. An issued token is shown once, on the response to
 the form that issued it (never in a URL, never again); lists show token ids, never secrets or hashes.
 """
 
@@ -32,6 +34,8 @@ router = APIRouter(include_in_schema=False, route_class=csp.ProtectedRoute)
 Text = Annotated[str, Form(max_length=200)]
 MAX_NAME = 128
 MAX_TOKEN_DAYS = 3650
+#: The largest id SQLite's INTEGER holds; a larger number names no row (and would overflow the driver).
+MAX_ROW_ID = 2**63 - 1
 
 
 def _admin(request: Request) -> tuple[User, str]:
@@ -41,11 +45,23 @@ def _admin(request: Request) -> tuple[User, str]:
     return user, csrf
 
 
-def _admin_form(request: Request, submitted: str, back: str) -> User:
-    """An administrator's form with a valid CSRF token (role first: others learn nothing more)."""
+def _admin_form(request: Request, submitted: str, back: str) -> tuple[User, str]:
+    """An administrator's form with a valid CSRF token (role first: others learn nothing more).
+
+    Returns the administrator and the session's CSRF token, for a page re-rendered with an error.
+    """
     user, expected = _admin(request)
     require_csrf(expected, submitted, back)
-    return user
+    return user, expected
+
+
+def _row_id(text: str | None) -> int | None:
+    """A row id written in decimal digits, or None when ``text`` is not one SQLite could hold."""
+    text = (text or "").strip()
+    if not text.isascii() or not text.isdecimal() or len(text) > 19:
+        return None
+    number = int(text)
+    return number if 1 <= number <= MAX_ROW_ID else None
 
 
 def _event(admin: User, operation: str, path: str, detail: dict[str, Any]) -> AuditEvent:
@@ -120,14 +136,18 @@ def _users_page(
 
 
 @router.get("/admin/users")
-def users_page(request: Request, saved: Annotated[int | None, Query()] = None) -> Response:
-    """Every user with member, clearance, caveats and role; the form to create or update one."""
+def users_page(request: Request, saved: Annotated[str | None, Query()] = None) -> Response:
+    """Every user with member, clearance, caveats and role; the form to create or update one.
+
+    ``saved`` names the user just saved; the notice is shown only for a real user id (anything else
+    is ignored, so a link cannot make the page say something untrue or fail).
+    """
     admin, csrf = _admin(request)
-    note = ""
-    if saved is not None:
+    note, user_id = "", _row_id(saved)
+    if user_id is not None:
         cell = cell_of(request)
         with cell.db.read() as conn:
-            found = users.get(conn, saved)
+            found = users.get(conn, user_id)
         note = f"Saved {found.member}/{found.name}." if found else ""
     return _users_page(request, admin, csrf, saved=note)
 
@@ -143,11 +163,10 @@ def save_user(
     role: Annotated[str, Form(max_length=32)] = "",
 ) -> Response:
     """Create a user, or update an existing one's clearance, caveats and role (as ``intelcell token create``)."""
-    admin = _admin_form(request, csrf, "/admin/users")
+    admin, session_csrf = _admin_form(request, csrf, "/admin/users")
     cell = cell_of(request)
     member, caveats = member.strip().upper(), caveat or []
     form = {"member": member, "name": name, "clearance": clearance, "caveats": caveats, "role": role}
-    _, session_csrf = session_of(request)
     try:
         if member not in cell.registry.members:
             raise ValueError(f"unknown member '{member}': choose one of the registry's members")
@@ -211,10 +230,19 @@ def _tokens_page(
 
 
 @router.get("/admin/tokens")
-def tokens_page(request: Request, revoked: Annotated[str | None, Query(max_length=32)] = None) -> Response:
-    """Tokens by id, user, creation, expiry and state (never the token); forms to issue and revoke."""
+def tokens_page(request: Request, revoked: Annotated[str | None, Query()] = None) -> Response:
+    """Tokens by id, user, creation, expiry and state (never the token); forms to issue and revoke.
+
+    ``revoked`` names the token just revoked; the notice is shown only for a real, revoked token id
+    (anything else is ignored, so a link cannot make the page say something untrue).
+    """
     admin, csrf = _admin(request)
-    return _tokens_page(request, admin, csrf, revoked=revoked or "")
+    note = ""
+    if revoked:
+        with cell_of(request).db.read() as conn:
+            found = [t.id for t in tokens.list_tokens(conn) if t.id == revoked and t.revoked_at is not None]
+        note = found[0] if found else ""
+    return _tokens_page(request, admin, csrf, revoked=note)
 
 
 @router.post("/admin/tokens")
@@ -225,15 +253,18 @@ def issue_token(
     days: Annotated[str, Form(max_length=8)] = "",
 ) -> Response:
     """Issue a token for a user and show it once, on this response only (it is stored as a hash)."""
-    admin = _admin_form(request, csrf, "/admin/tokens")
-    _, session_csrf = session_of(request)
+    admin, session_csrf = _admin_form(request, csrf, "/admin/tokens")
     cell = cell_of(request)
     lifetime = days.strip() or str(cell.settings.token_days)
-    if not lifetime.isdigit() or not 1 <= int(lifetime) <= MAX_TOKEN_DAYS:
+    # isdecimal, not isdigit: "²" is a digit that int() refuses; ASCII only, and short, so int() is cheap.
+    if not (lifetime.isascii() and lifetime.isdecimal() and len(lifetime) <= 8) or not (
+        1 <= int(lifetime) <= MAX_TOKEN_DAYS
+    ):
         error = f"Lifetime must be a whole number of days from 1 to {MAX_TOKEN_DAYS}; no token was issued."
         return _tokens_page(request, admin, session_csrf, error=error, status=422)
+    target_id = _row_id(user_id)
     with cell.db.read() as conn:
-        target = users.get(conn, int(user_id)) if user_id.isdigit() else None
+        target = users.get(conn, target_id) if target_id is not None else None
     if target is None or target.name.startswith("peer:"):
         return _tokens_page(request, admin, session_csrf, error="Choose a user; no token was issued.", status=422)
     now = cell.clock()
@@ -254,7 +285,7 @@ def issue_token(
 @router.post("/admin/tokens/{token_id}/revoke")
 def revoke_token(request: Request, token_id: str, csrf: Text = "") -> Response:
     """Revoke a live token by its id; 404 page for an unknown or already revoked one."""
-    admin = _admin_form(request, csrf, "/admin/tokens")
+    admin, _csrf = _admin_form(request, csrf, "/admin/tokens")
     cell = cell_of(request)
     now = cell.clock()
     with cell.db.write() as conn:
@@ -332,8 +363,7 @@ def add_peer(
     caveat: Annotated[list[str] | None, Form(max_length=32)] = None,
 ) -> Response:
     """Add a peer as ``intelcell peer add`` does (the remote token is kept for federation, never shown)."""
-    admin = _admin_form(request, csrf, "/admin/peers")
-    _, session_csrf = session_of(request)
+    admin, session_csrf = _admin_form(request, csrf, "/admin/peers")
     cell = cell_of(request)
     member, caveats = member.strip().upper(), caveat or []
     # The token is not echoed back into the form on an error: it is a secret.
@@ -351,11 +381,32 @@ def add_peer(
             raise ValueError("name must be one word")
         if not token.strip():
             raise ValueError("the remote server's token is required")
+        # The checks peers.add makes too, made here first so that a refusal writes nothing at all.
+        if direction not in peers.DIRECTIONS:
+            raise ValueError(f"direction must be one of {', '.join(peers.DIRECTIONS)}")
+        if member not in cell.registry.members:
+            raise ValueError(f"unknown member '{member}'")
+        if not url.startswith(("http://", "https://")) or not url.endswith("/"):
+            raise ValueError("url must be the remote collection's http(s) URL, ending in '/'")
+        if peers.get(cell, name) is not None:
+            raise ValueError(f"a peer named '{name}' exists")
         with cell.db.read() as conn:
             local = collections.get(conn, cell, collection)
         if local is None:
             raise ValueError("choose a local collection")
         held = _clearance(cell, clearance, caveats)
+    except ValueError as exc:
+        return _peers_page(request, admin, session_csrf, error=str(exc), form=form)
+    # Limitation: peers.add (shared with the CLI) opens its own transaction and audits as "cli: peer add"
+    # with no actor, so the administrator cannot be named in the same transaction. The entry naming the
+    # administrator is therefore written FIRST: a peer added from this page is never left without it,
+    # even if this process dies right after peers.add. Should peers.add still refuse (another request
+    # took the name meanwhile), a second entry says so, so the first is never read as a change made.
+    detail = {"peer": name, "direction": direction, "url": url, "member": member}
+    path = "POST /admin/peers"
+    with cell.db.write() as conn:
+        audit.append(conn, _event(admin, "peer.add.ui", path, detail), cell.clock())
+    try:
         peers.add(
             cell,
             name=name,
@@ -366,9 +417,9 @@ def add_peer(
             collection_id=local.id,
             clearance=held,
         )
-    except (ValueError, peers.PeerError) as exc:
+    except peers.PeerError as exc:
+        with cell.db.write() as conn:
+            refused = {**detail, "reason": str(exc)}
+            audit.append(conn, _event(admin, "peer.add.ui.refused", path, refused), cell.clock())
         return _peers_page(request, admin, session_csrf, error=str(exc), form=form)
-    with cell.db.write() as conn:
-        # peers.add audits as the CLI does; this entry says which administrator did it from the UI.
-        audit.append(conn, _event(admin, "peer.add.ui", "POST /admin/peers", {"peer": name}), cell.clock())
     return RedirectResponse("/admin/peers", status_code=303)

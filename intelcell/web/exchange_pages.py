@@ -2,10 +2,13 @@
 
 Every read goes through the same domain functions as the REST API (``exchange.search.search``,
 ``exchange.reading``), which filter per viewer in SQL and serve bodies without the portions the
-viewer may not read; every release is audited as the API audits it. A relationship, sighting or
-report is shown only when the objects at both ends are readable too, and an object that is
-missing or unreadable answers the same 404 page. Banners carry the dominant label of everything
-a page displays.
+viewer may not read; every response audits exactly what it released. On an object page a
+relationship is shown only when the object at its other end is readable too; a sighting, report
+or other readable object that refers to the page's object is shown whatever else it references
+(only its name and id appear, never its other references). In the graph a connection is drawn
+only when both of its ends are readable. An object that is missing or unreadable answers the
+same 404 page. Banners carry the dominant label of everything a page displays. Bad form input
+answers the page itself with its reason (422), never an API-style JSON error.
 """
 
 from __future__ import annotations
@@ -24,7 +27,8 @@ from fastapi.responses import JSONResponse, Response
 from intelcell.api.auth import cell_of
 from intelcell.api.errors import ApiError
 from intelcell.api.routes.objects import record_release
-from intelcell.domain.stix_time import TimestampError, shown, stored
+from intelcell.domain import stix_time
+from intelcell.domain.stix_time import shown, stored
 from intelcell.exchange import reading
 from intelcell.exchange.reading import Shown
 from intelcell.exchange.search import SearchQuery, search
@@ -49,6 +53,15 @@ _HEADER_PROPS = {"type", "id", "spec_version", "created", "modified", "object_ma
 _NOT_NODES = {"relationship", "marking-definition", "extension-definition", "language-content"}
 _GROUP_LEVELS = {"team", "organization", "government", "club", "contest"}
 _EVENTS = {"report", "sighting", "indicator", "observed-data", "note", "opinion", "grouping", "incident"}
+#: Longest accepted search input: words, a date or time, a facet value (a label may be long), and how
+#: many values of each facet can be ticked at once.
+MAX_QUERY, MAX_DATE, MAX_VALUE, MAX_LABEL = 500, 40, 200, 500
+MAX_TYPES, MAX_MEMBERS, MAX_LABELS = 64, 64, 512
+#: Years the search's date bounds accept (the stored form needs four digits, also a microsecond earlier).
+FIRST_YEAR, LAST_YEAR = 1900, 9999
+STORED_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
+#: Longest object id the object page and the graph look up (longer ones are not found).
+MAX_ID = 200
 NOT_FOUND = "There is no object with this id that you may read. Check the link, or search for the object."
 
 
@@ -63,17 +76,36 @@ def _day(value: str, name: str, end: bool) -> str | None:
     value = value.strip()
     if not value:
         return None
+    problem = f"{name}: '{value}' is not a date (YYYY-MM-DD) or a time (YYYY-MM-DDTHH:MM:SSZ)"
     try:
         day = date.fromisoformat(value) if len(value) == 10 else None
     except ValueError:
         day = None
     if day is not None:
-        moment = day + timedelta(days=1) if end else day
-        return f"{moment.isoformat()}T00:00:00.000000Z"
-    try:
-        return stored(value)
-    except TimestampError:
-        raise ValueError(f"{name}: '{value}' is not a date (YYYY-MM-DD) or a time (YYYY-MM-DDTHH:MM:SSZ)") from None
+        try:
+            moment = day + timedelta(days=1) if end else day
+        except OverflowError:
+            raise ValueError(f"{name}: {value} is beyond the last date that can be searched") from None
+        text = f"{moment.isoformat()}T00:00:00.000000Z"
+    else:
+        try:
+            text = stored(value)
+            datetime.strptime(text, STORED_FORMAT)  # the pattern admits month 13 or day 45: the calendar does not
+        except ValueError:  # TimestampError is one
+            raise ValueError(problem) from None
+    if not FIRST_YEAR <= int(text[:4]) <= LAST_YEAR:
+        raise ValueError(f"{name}: only years {FIRST_YEAR} to {LAST_YEAR} can be searched")
+    return text
+
+
+def _texts(values: list[str] | None, name: str, most: int, longest: int, upper: bool = False) -> tuple[str, ...]:
+    """The distinct, stripped facet values ticked on the form; ValueError for too many or too long."""
+    chosen = {(v.strip().upper() if upper else v.strip()) for v in values or [] if v.strip()}
+    if len(chosen) > most:
+        raise ValueError(f"{name}: at most {most} values can be chosen")
+    if any(len(v) > longest for v in chosen):
+        raise ValueError(f"{name}: a value is longer than {longest} characters")
+    return tuple(sorted(chosen))
 
 
 def _month_range(month: str) -> tuple[str, str]:
@@ -103,34 +135,46 @@ def _facets(found: dict[str, int], selected: Iterable[str]) -> list[Facet]:
 @router.get("/search")
 def search_page(
     request: Request,
-    q: Annotated[str, Query(max_length=500)] = "",
-    type: Annotated[list[str] | None, Query(max_length=64)] = None,
-    member: Annotated[list[str] | None, Query(max_length=16)] = None,
-    label: Annotated[list[str] | None, Query(max_length=512)] = None,
-    added_from: Annotated[str, Query(alias="from", max_length=40)] = "",
-    added_to: Annotated[str, Query(alias="to", max_length=40)] = "",
+    q: str = "",
+    type: Annotated[list[str] | None, Query()] = None,
+    member: Annotated[list[str] | None, Query()] = None,
+    label: Annotated[list[str] | None, Query()] = None,
+    added_from: Annotated[str, Query(alias="from")] = "",
+    added_to: Annotated[str, Query(alias="to")] = "",
 ) -> Response:
-    """Full-text search with facets over the objects the user may read, newest first."""
+    """Full-text search with facets over the objects the user may read, newest first.
+
+    Parameters are taken as plain text and checked here, so bad input answers this page with its
+    reason (422), never an API-style JSON error.
+    """
     user, csrf = session_of(request)
-    types = tuple(sorted({t.strip() for t in type or [] if t.strip()}))
-    members = tuple(sorted({m.strip().upper() for m in member or [] if m.strip()}))
-    labels = tuple(sorted({lab.strip() for lab in label or [] if lab.strip()}))
-    form = {"q": q, "from": added_from, "to": added_to, "types": types, "members": members, "labels": labels}
+    form: dict[str, Any] = {"q": q[:MAX_QUERY], "from": added_from[:MAX_DATE], "to": added_to[:MAX_DATE]}
+    form |= {"types": (), "members": (), "labels": ()}
     try:
+        if len(q) > MAX_QUERY:
+            raise ValueError(f"Words: at most {MAX_QUERY} characters")
+        if len(added_from) > MAX_DATE or len(added_to) > MAX_DATE:
+            raise ValueError("Added from and Added to take a date (YYYY-MM-DD) or a time (YYYY-MM-DDTHH:MM:SSZ)")
+        types = _texts(type, "Type", MAX_TYPES, MAX_VALUE)
+        members = _texts(member, "Originator", MAX_MEMBERS, MAX_VALUE, upper=True)
+        labels = _texts(label, "Label", MAX_LABELS, MAX_LABEL)
+        form |= {"types": types, "members": members, "labels": labels}
         after = _day(added_from, "Added from", end=False)
         before = _day(added_to, "Added to", end=True)
         if after and before and after >= before:
             raise ValueError("Added from must be before Added to")
-    except ValueError as exc:
-        context: dict[str, Any] = {"form": form, "error": str(exc), "rows": [], "facets": None, "searched": True}
+        # The API's added_after is exclusive; a whole day starts at midnight, so step back a microsecond.
+        added_after = stix_time.after(after, -1) if after else None
+    except (ValueError, OverflowError) as exc:
+        message = str(exc) if isinstance(exc, ValueError) else "Added from: this date cannot be searched"
+        context: dict[str, Any] = {"form": form, "error": message, "rows": [], "facets": None, "searched": True}
         return render(request, "search.html", user=user, csrf=csrf, status=422, **context)
-    # The API's added_after is exclusive; a whole day starts at midnight, so step back a microsecond.
     query = SearchQuery(
         text=q,
         types=types,
         members=members,
         labels=labels,
-        added_after=_just_before(after) if after else None,
+        added_after=added_after,
         added_before=before,
         limit=RESULTS_SHOWN,
     )
@@ -170,12 +214,6 @@ def search_page(
         complete=found.complete,
         searched=bool(q or types or members or labels or after or before),
     )
-
-
-def _just_before(stored_time: str) -> str:
-    """The stored time one microsecond earlier (``added_after`` is exclusive)."""
-    moment = datetime.strptime(stored_time, "%Y-%m-%dT%H:%M:%S.%fZ") - timedelta(microseconds=1)
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def _search_url(form: dict[str, Any], month: str) -> str:
@@ -296,11 +334,12 @@ def _object_view(request: Request, user: User, stix_id: str) -> ObjectView | Non
 def object_page(request: Request, stix_id: str) -> Response:
     """The newest readable version of one object, its properties and its readable relationships."""
     user, csrf = session_of(request)
-    view = _object_view(request, user, stix_id) if len(stix_id) <= 200 else None
+    view = _object_view(request, user, stix_id) if len(stix_id) <= MAX_ID else None
     if view is None:
         raise Refused(404, "Object not found", NOT_FOUND, "/search", "Back to search")
-    record_release(request, user, [view.shown], "object.read")
-    record_release(request, user, view.released(), "object.related")
+    # One entry for the whole page: the object first, then every related object shown beside it, so
+    # the trail is complete and no entry of its own singles out a related object's presence.
+    record_release(request, user, [view.shown, *view.released()], "object.read")
     body, version = view.shown.body, view.shown.version
     header = {
         "id": version.stix_id,
@@ -440,11 +479,22 @@ def _focus(value: str) -> str | None:
     return value.strip() or None
 
 
+def _graph(request: Request, user: User, focus: str | None) -> Graph | None:
+    """The graph around ``focus`` (whole when None); None when ``focus`` is too long, missing or unreadable."""
+    if focus is not None and len(focus) > MAX_ID:
+        return None
+    return build_graph(request, user, focus)
+
+
 @router.get("/graph")
-def graph_page(request: Request, focus: Annotated[str, Query(max_length=200)] = "") -> Response:
-    """The relationship graph of what the user may read (2 hops around ``focus`` when given)."""
+def graph_page(request: Request, focus: str = "") -> Response:
+    """The relationship graph of what the user may read (2 hops around ``focus`` when given).
+
+    The page's tables list every node and connection it releases, and it audits them; graph.js then
+    fetches /graph/data.json, a separate response that audits what it returns in turn.
+    """
     user, csrf = session_of(request)
-    graph = build_graph(request, user, _focus(focus))
+    graph = _graph(request, user, _focus(focus))
     if graph is None:
         raise Refused(404, "Object not found", NOT_FOUND, "/graph", "Back to the whole graph")
     record_release(request, user, graph.released, "graph")
@@ -465,13 +515,13 @@ def graph_page(request: Request, focus: Annotated[str, Query(max_length=200)] = 
 
 
 @router.get("/graph/data.json")
-def graph_data(request: Request, focus: Annotated[str, Query(max_length=200)] = "") -> JSONResponse:
+def graph_data(request: Request, focus: str = "") -> JSONResponse:
     """The graph's nodes and edges for graph.js; 401 without a session, 404 alike for missing or unreadable."""
     session = current_session(request)
     if session is None:
         raise ApiError(401, "unauthorized", "no browser session: sign in at /login")
     user = session[0]
-    graph = build_graph(request, user, _focus(focus))
+    graph = _graph(request, user, _focus(focus))
     if graph is None:
         raise ApiError(404, "not_found", "no such object")
     record_release(request, user, graph.released, "graph")

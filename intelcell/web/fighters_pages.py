@@ -14,7 +14,6 @@ it records hits for the holders, so it changes state, yet the results cannot sur
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query, Request
@@ -25,7 +24,7 @@ from intelcell.api.auth import cell_of
 from intelcell.domain.matching import ftf_v2
 from intelcell.exchange import rfis
 from intelcell.exchange.rfis import RfiError
-from intelcell.fighters import hits, records, resolved, review, screening
+from intelcell.fighters import hits, resolved, review, screening
 from intelcell.fighters.resolved import NAME_PROPS
 from intelcell.fighters.review import ReviewError
 from intelcell.fighters.screening import QueryError
@@ -282,7 +281,7 @@ def ask_holder(
     """
     user, expected = session_of(request)
     require_csrf(expected, csrf, "/fighters/screen")
-    values = {"ref": ref[:64], "question": question, "label": label, "deadline": deadline, "priority": priority}
+    values = {"ref": ref[:200], "question": question, "label": label, "deadline": deadline, "priority": priority}
     if not question.strip():
         return _ask_page(request, user, expected, values, "Write the question for the holder.", 422)
     if len(question) > MAX_QUESTION or len(label) > 1000 or len(deadline) > 64:
@@ -450,18 +449,6 @@ def decide(
 # -- hits on our records -------------------------------------------------------------------------------------------
 
 
-def _hit_labels(request: Request, user: User, record_ids: Iterable[str]) -> dict[str, str]:
-    """The label of each hit record the user may read (an encoding has no readable record: no label)."""
-    cell = cell_of(request)
-    found: dict[str, str] = {}
-    with cell.db.read() as conn:
-        for rid in sorted(set(record_ids)):
-            record = records.get(cell, conn, user, rid)
-            if record is not None:
-                found[rid] = record.label
-    return found
-
-
 @router.get("/fighters/hits")
 def hits_page(request: Request) -> Response:
     """Queries of other members that hit my member's records (those I may read), newest first."""
@@ -469,7 +456,7 @@ def hits_page(request: Request) -> Response:
     cell = cell_of(request)
     with cell.db.read() as conn:
         found = hits.hits_on_records(cell, conn, user, HITS_SHOWN)
-    labels = _hit_labels(request, user, (h.record_id for h in found))
+        labels = hits.record_labels(cell, conn, user, found)
     rows = [{"hit": h, "label": labels.get(h.record_id), "readable": h.record_id in labels} for h in found]
     return render(
         request,

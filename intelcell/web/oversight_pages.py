@@ -260,25 +260,35 @@ def change_plan_item(
     version: Annotated[str, Form(max_length=12)] = "",
     period: Annotated[str, Form(max_length=32)] = "",
 ) -> Response:
-    """Change an item's status and deadline (coordinator, administrator) as ``PATCH /plan/{id}`` does."""
+    """Change an item's status and deadline (coordinator, administrator) as ``PATCH /plan/{id}`` does.
+
+    The form's ``version`` goes to ``plan.update``, which checks it inside its write: a change made
+    since the page was opened answers 409 and is never overwritten. A hidden item answers 404 like a
+    missing one, before the role is checked, so others learn nothing of it.
+    """
     user, expected = session_of(request)
     back = "/oversight" + (f"?period={quote(period, safe='')}" if period else "")
     require_csrf(expected, csrf, back)
     cell = cell_of(request)
-    with cell.db.read() as conn:
-        current = plan.visible(cell, conn, user, item_id)
-    if current is None:  # missing and unreadable alike
-        raise Refused(404, "Not found", "No such action-plan item.", back, "Back to the dashboard")
-    if not may_oversee(user):
-        raise Refused(403, "Not for your role", "Only the coordinator or an administrator keeps the action plan.", back)
-    if version != str(current.version):
-        message = "The item changed since you opened the page, so nothing was changed. Reload and try again."
-        raise Refused(409, "Item changed meanwhile", message, back, "Back to the dashboard")
+    # Versions start at 1, so a missing or garbled version (0) is always stale.
+    seen = int(version) if version.isascii() and version.isdecimal() else 0
     try:
         plan.update(
-            cell, user, item_id, {"status": status, "deadline": deadline or None}, f"POST /oversight/plan/{item_id}"
+            cell,
+            user,
+            item_id,
+            {"status": status, "deadline": deadline or None},
+            f"POST /oversight/plan/{item_id}",
+            expected_version=seen,
         )
     except OversightRefused as exc:
-        status_code = 404 if exc.kind == "not_found" else 409 if exc.kind == "conflict" else 422
-        raise Refused(status_code, "Change refused", f"Nothing was changed: {exc.reason}.", back) from None
+        if exc.kind == "not_found":  # missing and unreadable alike
+            raise Refused(404, "Not found", "No such action-plan item.", back, "Back to the dashboard") from None
+        if exc.kind == "forbidden":
+            message = "Only the coordinator or an administrator keeps the action plan."
+            raise Refused(403, "Not for your role", message, back) from None
+        if exc.kind == "conflict":
+            message = "The item changed since you opened the page, so nothing was changed. Reload and try again."
+            raise Refused(409, "Item changed meanwhile", message, back, "Back to the dashboard") from None
+        raise Refused(422, "Change refused", f"Nothing was changed: {exc.reason}.", back) from None
     return RedirectResponse(f"{back}#item-{item_id}", status_code=303)

@@ -108,9 +108,9 @@ HOME_ITEMS = 5
 
 
 def _waiting_rfis(cell: Cell, conn: Connection, user: User) -> list[rfis.Rfi]:
-    """Open RFIs addressed to the user's member (not asked by it), newest first."""
-    found = rfis.listing(cell, conn, user, status="open", limit=100)
-    return [r for r in found if r.member != user.member and user.member in r.addressees]
+    """Open RFIs addressed to the user's member or a community of it (not asked by it), newest first."""
+    found = rfis.listing(cell, conn, user, status="open", limit=1000)
+    return [r for r in found if rfis.addressed_to(cell, r, user.member)]
 
 
 @router.get("/")
@@ -119,9 +119,10 @@ def home(request: Request) -> Response:
     user, csrf = session_of(request)
     cell = cell_of(request)
     with cell.db.read() as conn:
-        shown = reading.newest_first(cell, conn, user, HOME_OBJECTS)
+        shown = reading.newest_first(cell, conn, user, HOME_OBJECTS, reading.DOMAIN_TYPES)
         waiting = _waiting_rfis(cell, conn, user)
         held = hits.hits_on_records(cell, conn, user, HOME_ITEMS)
+        held_labels = hits.record_labels(cell, conn, user, held)
         to_review = review.queue(cell, conn, user, limit=1).total
     record_release(request, user, shown, "object.list")
     listed = waiting[:HOME_ITEMS]
@@ -137,7 +138,7 @@ def home(request: Request) -> Response:
         }
         for s in shown
     ]
-    labels = [s.label for s in shown] + [r.label for r in listed]
+    labels = [s.label for s in shown] + [r.label for r in listed] + list(held_labels.values())
     return render(
         request,
         "home.html",

@@ -9,6 +9,7 @@ labels the page displays, never cached by the browser.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,8 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
 
-from intelcell.api.auth import cell_of
+from intelcell.api import errors
+from intelcell.api.auth import UI_PREFIXES, cell_of
 from intelcell.store.users import User
 from intelcell.web import assets, csp
 from intelcell.web.banner import banner_for
@@ -127,8 +129,36 @@ def error_page(request: Request, status: int, title: str, message: str, back: st
     return render(request, "error.html", user=user, csrf=csrf, status=status, **context)
 
 
+#: UI paths that answer JSON or an event stream to a page's script, not a page.
+_DATA_SUFFIXES = (".json", "/stream")
+_TITLES = {404: "Not found", 405: "Not allowed", 422: "Not understood"}
+
+
+def _is_ui(path: str) -> bool:
+    return path in ("/", "/login", "/logout") or path.startswith(UI_PREFIXES)
+
+
+async def _ui_error(request: Request, exc: Exception) -> Response:
+    """An error on a UI path as a page (JSON for a page's script), with the UI's headers; API errors unchanged."""
+    response = errors.response_for(exc)
+    if not _is_ui(request.url.path):
+        return response
+    if request.url.path.endswith(_DATA_SUFFIXES) or request.url.path.startswith("/static/"):
+        return csp.protect(response)
+    status = response.status_code
+    body = json.loads(bytes(response.body))
+    title = _TITLES.get(status, "Refused")
+    message = (
+        "There is nothing at this address." if status == 404 else f"The request was not understood: {body['reason']}."
+    )
+    page = await run_in_threadpool(error_page, request, status, title, message, "/", "Back home")
+    return csp.protect(page)
+
+
 def install(app: FastAPI) -> None:
     """Turn the page exceptions into a sign-in redirect or an explained error page, with the UI's headers."""
+    for kind in errors.HANDLED:  # replaces the API's handlers, which _ui_error keeps for API paths
+        app.add_exception_handler(kind, _ui_error)
 
     @app.exception_handler(SignInRequired)
     async def _sign_in(_request: Request, exc: SignInRequired) -> Response:

@@ -20,7 +20,7 @@ from intelcell.api.auth import cell_of
 from intelcell.cell import Cell
 from intelcell.domain.label import LabelError
 from intelcell.domain.policy import NotAssignable, assignable
-from intelcell.exchange import reading, rfis
+from intelcell.exchange import rfis
 from intelcell.exchange.rfis import Rfi, RfiError
 from intelcell.store.users import User
 from intelcell.web import csp
@@ -179,7 +179,6 @@ def ask(
     label: Annotated[str, Form(max_length=1000)] = "",
     deadline: Annotated[str, Form(max_length=64)] = "",
     priority: Annotated[str, Form(max_length=32)] = "",
-    reference: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
     """Ask the question; the form again with the reason beside the field (422) when refused, nothing stored."""
     user, expected = session_of(request)
@@ -192,7 +191,6 @@ def ask(
         "label": label,
         "deadline": deadline,
         "priority": priority,
-        "reference": reference,
     }
     errors: dict[str, str] = {}
     subject_line = " ".join(subject.split())
@@ -204,17 +202,9 @@ def ask(
         errors["addressee"] = "Choose the member or community to ask."
     if not label.strip():
         errors["label"] = "Give the question a label."
-    reference = reference.strip()
-    if reference:
-        with cell.db.read() as conn:
-            # A missing and an unreadable object are refused alike, as for an answer's citations.
-            if reading.latest(cell, conn, user, reference) is None:
-                errors["reference"] = f"No object '{reference}' that you may read."
     if errors:
         return _composer(request, user, expected, form, errors, 422)
     body = subject_line + ("\n\n" + question.strip() if question.strip() else "")
-    if reference:
-        body += f"\n\nReference: {reference}"
     try:
         rfi = rfis.ask(
             cell,
@@ -233,11 +223,7 @@ def ask(
 
 def _may_answer(cell: Cell, user: User, rfi: Rfi) -> bool:
     """Whether the API would take an answer from ``user`` (an addressee, not the asker, RFI not closed)."""
-    if rfi.status == "closed" or user.member == rfi.member:
-        return False
-    return user.member in cell.registry.expand(
-        c for c in rfi.addressees if c in cell.registry.members or c in cell.registry.communities
-    )
+    return rfi.status != "closed" and rfis.addressed_to(cell, rfi, user.member)
 
 
 def _thread(

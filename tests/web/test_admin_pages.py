@@ -199,3 +199,99 @@ def test_an_admin_adds_a_peer_whose_token_is_never_shown(client: TestClient, cel
     assert 'data-peer="berlin"' in page and "remote-secret-123" not in page
     assert {"peer.add", "peer.add.ui"} <= {e["operation"] for e in operations(cell)}
     assert client.post("/admin/peers", data=form).status_code == 422  # the name exists
+
+
+@pytest.mark.parametrize(
+    ("form", "reason"),
+    [
+        ({"days": "²"}, "Lifetime"),  # isdigit() but not a number int() reads
+        ({"days": "٣"}, "Lifetime"),  # a decimal digit, but not ASCII
+        ({"days": "99999999"}, "Lifetime"),
+        ({"user_id": "99999999999999999999"}, "Choose a user"),  # beyond SQLite's INTEGER
+        ({"user_id": str(2**63)}, "Choose a user"),
+        ({"user_id": "¹"}, "Choose a user"),
+        ({"user_id": "0"}, "Choose a user"),
+    ],
+)
+def test_token_requests_that_used_to_fail_are_explained_and_issue_nothing(
+    client: TestClient, cell: Cell, admin: str, form: dict[str, str], reason: str
+) -> None:
+    before = snapshot(cell)
+    response = client.post("/admin/tokens", data={"csrf": admin, "user_id": "1", "days": "30", **form})
+    assert response.status_code == 422 and reason in response.text and 'role="alert"' in response.text
+    assert "data-issued-token" not in response.text
+    assert snapshot(cell) == before
+
+
+@pytest.mark.parametrize("saved", ["99999999999999999999", str(2**63), "abc", "-1", "0", "²"])
+def test_a_bad_saved_notice_is_ignored_not_an_error(client: TestClient, admin: str, saved: str) -> None:
+    response = client.get("/admin/users", params={"saved": saved})
+    assert response.status_code == 200 and "Saved " not in response.text
+    assert response.headers["content-type"].startswith("text/html")
+
+
+def test_the_revoked_notice_names_only_a_real_revoked_token(
+    client: TestClient, cell: Cell, make_user: MakeUser, admin: str
+) -> None:
+    spoof = client.get("/admin/tokens", params={"revoked": "abc. Call +1-555-0100 to restore access"})
+    assert spoof.status_code == 200 and "Call +1-555" not in spoof.text and "revoked.</p>" not in spoof.text
+    make_user("FRA", "NATO SECRET", name="fra.revoked")
+    with cell.db.read() as conn:
+        (token_id,) = [t.id for t in tokens.list_tokens(conn) if t.user == "fra.revoked"]
+    live = client.get("/admin/tokens", params={"revoked": token_id})  # a real token, but not revoked
+    assert f"Token {token_id} revoked." not in live.text
+    done = client.post(f"/admin/tokens/{token_id}/revoke", data={"csrf": admin})
+    assert done.status_code == 200 and f"Token {token_id} revoked." in done.text
+
+
+def test_a_refused_peer_writes_nothing_and_an_added_one_names_the_admin_first(
+    client: TestClient, cell: Cell, admin: str
+) -> None:
+    shared = coalition_collection(cell)
+    form = {
+        "csrf": admin,
+        "name": "paris",
+        "direction": "push",
+        "url": "https://peer.example/taxii2/c/2/",
+        "token": "remote-secret-456",
+        "member": "FRA",
+        "collection": shared.id,
+        "clearance": "NATO SECRET",
+    }
+    before = snapshot(cell)
+    for change in ({"url": "ftp://nope"}, {"member": "ZZZ"}, {"direction": "sideways"}):
+        assert client.post("/admin/peers", data={**form, **change}).status_code == 422
+    assert snapshot(cell) == before  # a refusal leaves no audit entry and no peer
+    assert client.post("/admin/peers", data=form, follow_redirects=False).status_code == 303
+    added = [e for e in operations(cell) if e["operation"].startswith("peer.add")]
+    assert [e["operation"] for e in added] == ["peer.add.ui", "peer.add"]
+    assert added[0]["user"] == "cell.admin" and added[0]["detail"]["peer"] == "paris"
+    again = client.post("/admin/peers", data=form)
+    assert again.status_code == 422 and "a peer named &#39;paris&#39; exists" in again.text
+    assert len([e for e in operations(cell) if e["operation"].startswith("peer.add")]) == 2
+
+
+def test_a_peer_refused_by_peers_add_after_the_checks_is_recorded_as_refused(
+    client: TestClient, cell: Cell, admin: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from intelcell.exchange import peers as peer_store
+
+    def taken(*_args: object, **_kwargs: object) -> None:
+        raise peer_store.PeerError("a peer named 'lyon' exists")  # as when another request took the name
+
+    monkeypatch.setattr(peer_store, "add", taken)
+    form = {
+        "csrf": admin,
+        "name": "lyon",
+        "direction": "pull",
+        "url": "https://peer.example/taxii2/c/3/",
+        "token": "t",
+        "member": "FRA",
+        "collection": coalition_collection(cell).id,
+        "clearance": "NATO SECRET",
+    }
+    response = client.post("/admin/peers", data=form)
+    assert response.status_code == 422 and "exists" in response.text
+    added = [e for e in operations(cell) if e["operation"].startswith("peer.add")]
+    assert [e["operation"] for e in added] == ["peer.add.ui", "peer.add.ui.refused"]
+    assert added[1]["detail"]["reason"] == "a peer named 'lyon' exists"

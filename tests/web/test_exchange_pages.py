@@ -211,7 +211,44 @@ def test_bad_search_input_gets_a_422_page_with_the_reason(
 
 def test_a_query_too_long_is_refused_not_run(taxii: Taxii, corpus: Corpus, make_user: MakeUser) -> None:
     client = _client(taxii, make_user, "tur")
-    assert client.get("/search", params={"q": "x" * 501}).status_code == 422
+    response = client.get("/search", params={"q": "x" * 501})
+    assert response.status_code == 422 and 'id="search-error"' in response.text  # the page, not JSON
+    assert response.headers["content-type"].startswith("text/html")
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"from": "0001-01-01"}, "Added from: only years 1900 to 9999 can be searched"),
+        ({"from": "0999-06-01"}, "Added from: only years 1900 to 9999 can be searched"),
+        ({"to": "9999-12-31"}, "Added to: 9999-12-31 is beyond the last date that can be searched"),
+        ({"from": "2026-13-45T00:00:00Z"}, "Added from: &#39;2026-13-45T00:00:00Z&#39; is not a date"),
+        ({"to": "2026-02-30T10:00:00Z"}, "Added to: &#39;2026-02-30T10:00:00Z&#39; is not a date"),
+        ({"from": "2026-01-01" + " " * 40}, "Added from and Added to take a date"),
+        ({"type": ["x" * 201]}, "Type: a value is longer than 200 characters"),
+        ({"member": ["M" * 201]}, "Originator: a value is longer than 200 characters"),
+        ({"label": ["L" * 501]}, "Label: a value is longer than 500 characters"),
+        ({"type": [f"t{i}" for i in range(65)]}, "Type: at most 64 values can be chosen"),
+        ({"member": [f"M{i}" for i in range(65)]}, "Originator: at most 64 values can be chosen"),
+    ],
+)
+def test_search_input_that_used_to_fail_gets_the_page_with_a_422(
+    taxii: Taxii, corpus: Corpus, make_user: MakeUser, params: dict[str, Any], message: str
+) -> None:
+    client = _client(taxii, make_user, "tur")
+    response = client.get("/search", params=params)
+    assert response.status_code == 422, response.text[:300]
+    assert response.headers["content-type"].startswith("text/html")
+    assert message in response.text and 'role="alert"' in response.text
+    assert _search_ids(response.text) == set()
+
+
+def test_search_dates_at_the_edges_of_the_accepted_years_run(taxii: Taxii, corpus: Corpus, make_user: MakeUser) -> None:
+    client = _client(taxii, make_user, "tur")
+    response = client.get("/search", params={"from": "1900-01-01", "to": "9999-12-30", "type": "location"})
+    assert response.status_code == 200 and _search_ids(response.text) == {corpus.ids["place"]}
+    stamped = client.get("/search", params={"from": "1900-01-01T00:00:00Z", "to": "9999-12-31T00:00:00Z"})
+    assert stamped.status_code == 200 and corpus.ids["place"] in _search_ids(stamped.text)
 
 
 def test_search_dates_limit_by_whole_days(taxii: Taxii, corpus: Corpus, make_user: MakeUser) -> None:
@@ -273,9 +310,29 @@ def test_an_unreadable_object_read_is_not_audited_and_a_readable_one_is(
     before = len(_audits(taxii))
     client.get(f"/objects/{corpus.ids['sigint']}")
     assert len(_audits(taxii)) == before
-    client.get(f"/objects/{corpus.ids['place']}")
-    read = [e for e in _audits(taxii)[before:] if e["operation"] == "object.read"]
-    assert [e["object_ids"] for e in read] == [[corpus.ids["place"]]]
+    client.get(f"/objects/{corpus.ids['hostile']}")
+    entries = _audits(taxii)[before:]
+    assert [e["operation"] for e in entries] == ["object.read"]
+    assert entries[0]["object_ids"][0] == corpus.ids["hostile"]
+
+
+def test_an_object_page_is_one_audit_entry_naming_the_object_and_everything_shown_beside_it(
+    taxii: Taxii, corpus: Corpus, make_user: MakeUser
+) -> None:
+    client = _client(taxii, make_user, "tur")
+    before = len(_audits(taxii))
+    html = client.get(f"/objects/{corpus.ids['coalition']}").text
+    entries = _audits(taxii)[before:]
+    # One entry: a related object's originator cannot tell it was shown beside another object.
+    assert [e["operation"] for e in entries] == ["object.read"]
+    ids, labels = entries[0]["object_ids"], entries[0]["labels"]
+    assert ids[0] == corpus.ids["coalition"] and labels[0] == COALITION
+    shown = {corpus.ids[k] for k in ("coalition", "place", "located", "sighting")}
+    assert set(ids) == shown and len(ids) == len(shown)
+    assert all(f'href="/objects/{i}"' in html for i in shown - {corpus.ids["coalition"]})
+    assert corpus.ids["sigint"] not in ids and corpus.ids["to_sigint"] not in ids  # not shown, not released
+    expected = {corpus.ids[k]: OPEN for k in ("place", "located", "sighting")}
+    assert dict(zip(ids, labels, strict=True)) == {corpus.ids["coalition"]: COALITION, **expected}
 
 
 def test_object_page_lists_relationships_only_when_both_ends_are_readable(
@@ -392,6 +449,31 @@ def test_graph_banner_and_audit_cover_what_it_draws(taxii: Taxii, corpus: Corpus
     entry = _last_audit(taxii)
     assert entry["operation"] == "graph" and corpus.ids["coalition"] in entry["object_ids"]
     assert corpus.ids["to_sigint"] not in entry["object_ids"]
+
+
+def test_graph_page_and_data_each_audit_what_they_return(taxii: Taxii, corpus: Corpus, make_user: MakeUser) -> None:
+    client = _client(taxii, make_user, "tur")
+    before = len(_audits(taxii))
+    page = client.get("/graph").text
+    data = client.get("/graph/data.json").json()
+    entries = _audits(taxii)[before:]
+    assert [e["operation"] for e in entries] == ["graph", "graph"]
+    nodes = {n["id"] for n in data["nodes"]}
+    assert set(re.findall(r'<tr data-node="([^"]+)">', page)) == nodes
+    for entry in entries:
+        # Every node drawn, and the relationships stating the edges drawn; nothing else.
+        assert set(entry["object_ids"]) == nodes | {corpus.ids["located"], corpus.ids["hostile_at"]}
+
+
+def test_a_too_long_graph_focus_is_the_404_page_not_a_json_error(
+    taxii: Taxii, corpus: Corpus, make_user: MakeUser
+) -> None:
+    client = _client(taxii, make_user, "tur")
+    missing = client.get("/graph", params={"focus": f"threat-actor--{uuid.uuid4()}"})
+    long = client.get("/graph", params={"focus": "x" * 300})
+    assert long.status_code == 404 and long.text == missing.text
+    data = client.get("/graph/data.json", params={"focus": "x" * 300})
+    assert data.status_code == 404 and data.json()["error"] == "not_found"
 
 
 def test_graph_data_needs_a_session(client: TestClient) -> None:

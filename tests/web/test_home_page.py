@@ -122,3 +122,16 @@ def test_an_empty_waiting_list_says_so(client: TestClient, make_user: MakeUser) 
     assert "No open RFIs addressed to JOR." in html
     assert "No queries of other members have hit JOR's person records." in html
     assert "No suggested links between person records you may read are waiting for review." in html
+
+
+def test_an_rfi_addressed_to_a_community_waits_for_each_of_its_members_but_not_the_asker(
+    cell: Cell, client: TestClient, make_user: MakeUser
+) -> None:
+    fra, fra_token = make_user("FRA", "NATO SECRET", name="fra.asker")
+    ask(cell, fra, "Who runs the crossing at Rabia?", "NATO SECRET // REL TO COALITION", ["COALITION"])
+    _u, deu_token = make_user("DEU", "NATO SECRET", name="deu.home")
+    assert sign_in(client, deu_token).status_code == 303
+    assert "1 open RFI</a> addressed to DEU" in client.get("/").text
+    asker = TestClient(client.app, base_url="https://testserver")
+    assert sign_in(asker, fra_token).status_code == 303
+    assert "No open RFIs addressed to FRA." in asker.get("/").text

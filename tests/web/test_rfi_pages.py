@@ -186,7 +186,6 @@ def test_a_question_is_asked_through_the_form_and_shown_in_its_thread(
         ({"deadline": "2026-11-01T12:00"}, "deadline", "deadline must be in the future"),
         ({"deadline": "tomorrow"}, "deadline", "is not an ISO 8601 timestamp"),
         ({"priority": "whenever"}, "priority", "priority must be one of"),
-        ({"reference": "report--00000000-0000-4000-8000-000000000000"}, "reference", "that you may read"),
     ],
 )
 def test_a_bad_question_is_refused_beside_its_field_with_422_and_nothing_stored(

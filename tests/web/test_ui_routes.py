@@ -7,6 +7,7 @@ so a new page that forgets to is caught here.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 import pytest
@@ -15,6 +16,7 @@ from fastapi.testclient import TestClient
 
 from intelcell.api.auth import is_public
 from intelcell.web import csp, ui
+from tests.web.test_pages import MakeUser, sign_in
 
 #: Routes that must answer without a session: signing in and out, and the static files.
 OPEN = {("GET", "/login"), ("POST", "/login"), ("POST", "/logout"), ("GET", "/static/{name}")}
@@ -56,3 +58,34 @@ def test_without_a_session_every_ui_route_sends_to_sign_in_or_refuses(client: Te
         else:
             assert response.status_code == 401, (method, path, response.status_code)
     assert checked >= 1
+
+
+def test_pages_say_nothing_of_their_server_time_unless_the_setting_asks(client: TestClient, make_user) -> None:  # type: ignore[no-untyped-def]
+    # A page's time can depend on rows the viewer may not read: no precise timing by default.
+    _user, token = make_user("TUR")
+    assert sign_in(client, token).status_code == 303
+    assert "server-timing" not in client.get("/").headers
+    state = client.app.state  # type: ignore[attr-defined]
+    state.cell = dataclasses.replace(state.cell, settings=state.cell.settings.replace(server_timing=True))
+    assert client.get("/").headers["server-timing"].startswith("app;dur=")
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/fighters/persons?offset=abc", "/objects/", "/fighters/review?offset=abc", "/admin/nothing-here", "/rfis/x/y"],
+)
+def test_a_bad_or_unknown_ui_address_answers_a_protected_page_not_json(
+    client: TestClient, make_user: MakeUser, path: str
+) -> None:
+    _user, token = make_user("TUR")
+    assert sign_in(client, token).status_code == 303
+    response = client.get(path)
+    assert response.status_code in (404, 405, 422), (path, response.status_code)
+    assert response.headers["content-type"].startswith("text/html"), path
+    assert response.headers["content-security-policy"] == csp.POLICY
+    assert "data-banner" in response.text
+
+
+def test_api_errors_keep_their_json_shape(client: TestClient) -> None:
+    response = client.get("/api/v1/objects/x")
+    assert response.status_code == 401 and response.json()["error"] == "unauthorized"

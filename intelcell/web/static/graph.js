@@ -56,15 +56,37 @@
         dx[e.s.i] -= x * f; dy[e.s.i] -= y * f; dx[e.t.i] += x * f; dy[e.t.i] += y * f;
       });
       for (let i = 0; i < n; i++) {
-        // A weak pull to the centre keeps unconnected objects on screen.
-        dx[i] += (width / 2 - nodes[i].x) * 0.02; dy[i] += (height / 2 - nodes[i].y) * 0.02;
+        // A pull to the centre keeps unconnected objects near the rest; nothing is clamped to
+        // the box (clamping piles nodes on its edges): the view is fitted to the layout after.
+        // The pull is stronger across the short side, so the layout takes the box's shape.
+        dx[i] += (width / 2 - nodes[i].x) * 0.08; dy[i] += (height / 2 - nodes[i].y) * 0.08 * (width / height);
         const d = Math.sqrt(dx[i] * dx[i] + dy[i] * dy[i]) || 1;
         const step = Math.min(d, temperature);
-        nodes[i].x = Math.max(15, Math.min(width - 15, nodes[i].x + (dx[i] / d) * step));
-        nodes[i].y = Math.max(15, Math.min(height - 15, nodes[i].y + (dy[i] / d) * step));
+        nodes[i].x += (dx[i] / d) * step;
+        nodes[i].y += (dy[i] / d) * step;
       }
       temperature *= 0.97;
     }
+  }
+
+  function fit(nodes) {
+    // The view box around the bulk of the graph (2nd to 98th percentile): small components that
+    // repulsion pushed far out are brought to its edge rather than shrinking everything else.
+    if (!nodes.length) return;
+    function span(values) {
+      const sorted = values.slice().sort(function (a, b) { return a - b; });
+      const at = function (q) { return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]; };
+      return [at(0.02), at(0.98)];
+    }
+    const xs = span(nodes.map(function (node) { return node.x; }));
+    const ys = span(nodes.map(function (node) { return node.y; }));
+    nodes.forEach(function (node) {
+      node.x = Math.max(xs[0], Math.min(xs[1], node.x)); node.y = Math.max(ys[0], Math.min(ys[1], node.y));
+    });
+    const box = [xs[0] - 30, ys[0] - 30, xs[1] - xs[0] + 200, ys[1] - ys[0] + 60];
+    svg.setAttribute("viewBox", box.join(" "));
+    const rect = svg.getBoundingClientRect();
+    return Math.max(Math.min(rect.width / box[2], rect.height / box[3]), 0.05);  // screen pixels per unit
   }
 
   function draw(data) {
@@ -77,6 +99,16 @@
       .filter(function (e) { return byId.has(e.source) && byId.has(e.target); })
       .map(function (e) { return { s: byId.get(e.source), t: byId.get(e.target), kind: e.kind }; });
     layout(data.nodes, edges, width, height);
+    const scale = fit(data.nodes) || 1;
+    // Names are written beside the hubs (groups, places, anything with four or more connections)
+    // and the focus; the others show theirs on hover and keyboard focus, so the picture stays legible.
+    const degree = new Map();
+    edges.forEach(function (e) {
+      degree.set(e.s.id, (degree.get(e.s.id) || 0) + 1); degree.set(e.t.id, (degree.get(e.t.id) || 0) + 1);
+    });
+    data.nodes.forEach(function (node) {
+      node.hub = node.focus || data.nodes.length <= 40 || node.kind === "group" || node.kind === "location" || (degree.get(node.id) || 0) >= 4;
+    });
 
     const edgeLayer = el("g", { class: "edges" }, svg);
     const nodeLayer = el("g", { class: "nodes" }, svg);
@@ -86,11 +118,12 @@
       title.textContent = e.s.name + " — " + e.kind + " → " + e.t.name;
     });
     data.nodes.forEach(function (node) {
-      const link = el("a", { href: "/objects/" + encodeURIComponent(node.id), class: "node" + (node.focus ? " node-focus" : "") }, nodeLayer);
+      const link = el("a", { href: "/objects/" + encodeURIComponent(node.id), class: "node" + (node.focus ? " node-focus" : "") + (node.hub ? " hub" : "") }, nodeLayer);
       link.setAttribute("aria-label", node.name + " (" + node.type + ", " + node.label + ")");
       link.dataset.node = node.id;
-      el("circle", { r: node.focus ? 10 : 7, class: "node-" + node.kind }, link);
-      const text = el("text", { dx: 10, dy: 4 }, link);
+      // Sizes in layout units that draw as 7 (10) pixel dots and 11 pixel names at any zoom.
+      el("circle", { r: (node.focus ? 10 : 7) / scale, class: "node-" + node.kind }, link);
+      const text = el("text", { dx: 10 / scale, dy: 4 / scale, "font-size": 11 / scale }, link);
       text.textContent = node.name.length > 40 ? node.name.slice(0, 39) + "…" : node.name;
       const title = el("title", {}, link);
       title.textContent = node.name + "\n" + node.type + " · " + node.label;
