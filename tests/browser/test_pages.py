@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 
@@ -53,12 +53,11 @@ class Browser:
         return cookie  # type: ignore[no-any-return]
 
 
-@pytest.fixture
-def browser(chromium: Any, live_server: str) -> Iterator[Browser]:
-    """A fresh context on the live server, recording CSP reports and refusing any dialog."""
-    context = chromium.new_context()
-    page = context.new_page()
-    opened = Browser(page, live_server)
+B = TypeVar("B", bound=Browser)
+
+
+def recording(opened: B) -> B:
+    """``opened``, recording every CSP report of its page and refusing (and recording) any dialog."""
 
     def on_console(message: Any) -> None:
         if "Content Security Policy" in message.text:
@@ -68,9 +67,16 @@ def browser(chromium: Any, live_server: str) -> Iterator[Browser]:
         opened.dialogs.append(dialog.message)  # an alert would mean injected script ran
         dialog.dismiss()
 
-    page.on("console", on_console)
-    page.on("dialog", on_dialog)
-    yield opened
+    opened.page.on("console", on_console)
+    opened.page.on("dialog", on_dialog)
+    return opened
+
+
+@pytest.fixture
+def browser(chromium: Any, live_server: str) -> Iterator[Browser]:
+    """A fresh context on the live server, recording CSP reports and refusing any dialog."""
+    context = chromium.new_context()
+    yield recording(Browser(context.new_page(), live_server))
     context.close()
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.test_pages import ARABIC, HOSTILE, Browser, browser
+from tests.browser.test_pages import ARABIC, HOSTILE, Browser, browser, recording
 from tests.web.test_pages import MakeUser
 
 __all__ = ["browser"]
@@ -19,20 +19,7 @@ SHARED = "NATO SECRET // REL TO FRA, TUR"
 def second(chromium: Any, live_server: str) -> Iterator[Browser]:
     """Another browser context (another person's browser), recording CSP reports and dialogs."""
     context = chromium.new_context()
-    page = context.new_page()
-    opened = Browser(page, live_server)
-
-    def on_console(message: Any) -> None:
-        if "Content Security Policy" in message.text:
-            opened.violations.append(message.text)
-
-    def on_dialog(dialog: Any) -> None:
-        opened.dialogs.append(dialog.message)  # an alert would mean injected script ran
-        dialog.dismiss()
-
-    page.on("console", on_console)
-    page.on("dialog", on_dialog)
-    yield opened
+    yield recording(Browser(context.new_page(), live_server))
     context.close()
 
 

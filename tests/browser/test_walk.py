@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -21,6 +21,7 @@ from intelcell.cell import Cell
 from intelcell.demo import scenario
 from intelcell.settings import Settings
 from intelcell.web.render import NAV
+from tests.browser.test_pages import Browser, recording
 
 BUDGET_MS = 300.0
 #: Detail pages reached from the lists: the first link of each kind on any page walked.
@@ -44,14 +45,8 @@ def _server_ms(response: Any) -> float:
     return float(found.group(1)) if found else float("nan")
 
 
-@dataclass
-class Walker:
+class Walker(Browser):
     """A browser context signed in as one demo user, recording CSP reports and dialogs."""
-
-    page: Any
-    base_url: str
-    violations: list[str] = field(default_factory=list)
-    dialogs: list[str] = field(default_factory=list)
 
     def open(self, path: str) -> Visit:
         """Open ``path`` and report what the page did.
@@ -94,15 +89,8 @@ def walker(chromium: Any, live_server: str) -> Iterator[Any]:
     def sign_in(token: str) -> Walker:
         context = chromium.new_context()
         contexts.append(context)
-        walking = Walker(context.new_page(), live_server)
-        walking.page.on(
-            "console",
-            lambda m: walking.violations.append(m.text) if "Content Security Policy" in m.text else None,
-        )
-        walking.page.on("dialog", lambda d: (walking.dialogs.append(d.message), d.dismiss()))
-        walking.page.goto(f"{live_server}/login")
-        walking.page.fill("#token", token)
-        walking.page.click("button[type=submit]")
+        walking = recording(Walker(context.new_page(), live_server))
+        walking.sign_in(token)
         walking.page.wait_for_url(f"{live_server}/")
         return walking
 

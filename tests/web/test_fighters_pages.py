@@ -7,15 +7,13 @@ NATO RESTRICTED) and IRQ (NATO SECRET, a Coalition partner that reads no French 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
-from contextlib import ExitStack
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from intelcell.api.app import create_app
 from intelcell.cell import Cell
 from intelcell.fighters import records, resolution
 from intelcell.store import audit
@@ -24,7 +22,8 @@ from intelcell.store.users import User
 from tests.fighters.builders import SECRET, person
 from tests.fighters.test_resolution import B1, B2, B3, X1
 from tests.fighters.test_review import M1, M2, M3
-from tests.web.test_pages import hidden_csrf, sign_in
+from tests.web.conftest import SignedIn
+from tests.web.test_pages import hidden_csrf
 
 HOSTILE = "<script>alert(1)</script>"
 ARABIC = "أبو بكر البغدادي"
@@ -32,16 +31,9 @@ Login = Callable[[str], TestClient]
 
 
 @pytest.fixture
-def login(cell: Cell) -> Iterator[Login]:
-    """Builder: a fresh browser-like client signed in with ``token`` (one per user, so sessions never mix)."""
-    with ExitStack() as stack:
-
-        def signed(token: str) -> TestClient:
-            client = stack.enter_context(TestClient(create_app(cell=cell), base_url="https://testserver"))
-            assert sign_in(client, token).status_code == 303
-            return client
-
-        yield signed
+def login(signed_in_as: SignedIn) -> SignedIn:
+    """Builder: a client of its own signed in with ``token`` (tests/web/conftest.py)."""
+    return signed_in_as
 
 
 @pytest.fixture

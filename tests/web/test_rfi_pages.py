@@ -4,15 +4,13 @@ them, refuse forged forms and bad input storing nothing, and escape hostile and 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
-from contextlib import ExitStack
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from intelcell.api.app import create_app
 from intelcell.cell import Cell
 from intelcell.exchange import rfis
 from intelcell.store import audit
@@ -20,7 +18,8 @@ from intelcell.store.schema import rfi_answers
 from intelcell.store.schema import rfis as rfi_table
 from intelcell.store.users import User
 from tests.helpers import bearer
-from tests.web.test_pages import MakeUser, hidden_csrf, sign_in
+from tests.web.conftest import SignedIn
+from tests.web.test_pages import MakeUser, hidden_csrf
 
 DEADLINE = "2026-12-01T12:00:00Z"  # the test clock starts at 2026-11-28T09:00:00Z
 SHARED = "NATO SECRET // REL TO FRA, TUR"
@@ -30,16 +29,9 @@ Open = Callable[[str], TestClient]
 
 
 @pytest.fixture
-def browse(cell: Cell) -> Iterator[Open]:
-    """Builder: a client of its own signed in with ``token`` (one per user, as separate browsers)."""
-    with ExitStack() as stack:
-
-        def open_as(token: str) -> TestClient:
-            client = stack.enter_context(TestClient(create_app(cell=cell), base_url="https://testserver"))
-            assert sign_in(client, token).status_code == 303
-            return client
-
-        yield open_as
+def browse(signed_in_as: SignedIn) -> SignedIn:
+    """Builder: a client of its own signed in with ``token`` (tests/web/conftest.py)."""
+    return signed_in_as
 
 
 def stored(cell: Cell) -> tuple[int, int, int]:
