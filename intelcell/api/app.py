@@ -19,6 +19,7 @@ from intelcell.api.routes import match as match_routes
 from intelcell.api.routes import oversight as oversight_routes
 from intelcell.api.routes import persons as persons_routes
 from intelcell.api.routes import resolution as resolution_routes
+from intelcell.api.throttle import FailureThrottle
 from intelcell.cell import Cell, open_cell
 from intelcell.clock import Clock, system_clock
 from intelcell.settings import Settings
@@ -27,10 +28,16 @@ from intelcell.taxii import routes as taxii_routes
 from intelcell.web import render, ui
 
 
-def create_app(settings: Settings | None = None, clock: Clock = system_clock, cell: Cell | None = None) -> FastAPI:
+def create_app(
+    settings: Settings | None = None,
+    clock: Clock = system_clock,
+    cell: Cell | None = None,
+    throttle: FailureThrottle | None = None,
+) -> FastAPI:
     """Build the ASGI app for ``settings`` (default: from the environment).
 
-    Tests pass their own settings and clock, or an already opened cell.
+    Tests pass their own settings and clock, or an already opened cell, and may pass the
+    throttle of failed authentications (one per app otherwise; intelcell.api.throttle).
     """
     cell = cell or open_cell(settings or Settings.from_env(), clock)
     hub = FeedHub(cell)  # one feed poller per process (intelcell.airpicture.feed)
@@ -47,6 +54,7 @@ def create_app(settings: Settings | None = None, clock: Clock = system_clock, ce
         description=("Coalition terrorism intelligence cell: labelled exchange, screening, air picture, oversight."),
     )
     app.state.cell = cell
+    app.state.auth_throttle = throttle = throttle or FailureThrottle()
     app.state.airpicture_hub = hub
     errors.install(app)
     render.install(app)  # the UI's sign-in redirects and explained refusals
@@ -65,5 +73,5 @@ def create_app(settings: Settings | None = None, clock: Clock = system_clock, ce
         app.include_router(module.router)
     # Added last runs first: authentication, then the body limit, then the routes.
     app.add_middleware(BodySizeLimit, max_bytes=cell.settings.max_body_bytes)
-    app.add_middleware(BearerAuth, cell=cell)
+    app.add_middleware(BearerAuth, cell=cell, throttle=throttle)
     return app

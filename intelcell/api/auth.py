@@ -10,6 +10,7 @@ from fastapi import Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from intelcell.api.limits import reject
+from intelcell.api.throttle import FailureThrottle, client_address
 from intelcell.cell import Cell
 from intelcell.store import tokens
 from intelcell.store.users import User
@@ -58,19 +59,30 @@ def authenticate(cell: Cell, header: str | None) -> User:
 
 
 class BearerAuth:
-    """ASGI middleware: 401 for any non-public path without a valid token; else the user in state."""
+    """ASGI middleware: 401 for any non-public path without a valid token; else the user in state.
 
-    def __init__(self, app: ASGIApp, cell: Cell) -> None:
-        self.app, self.cell = app, cell
+    A client address whose tokens failed too often is refused with 429 for a while, whatever it
+    sends (``throttle``; intelcell.api.throttle).
+    """
+
+    def __init__(self, app: ASGIApp, cell: Cell, throttle: FailureThrottle) -> None:
+        self.app, self.cell, self.throttle = app, cell, throttle
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or is_public(scope["path"]):
             await self.app(scope, receive, send)
             return
         header = dict(scope.get("headers") or []).get(b"authorization")
+        address = client_address(scope)
+        if header and (wait := self.throttle.retry_after(address)):
+            reason = f"too many failed authentications from this address: try again in {wait} s"
+            await reject(scope, send, 429, "too_many_failures", reason, [(b"retry-after", str(wait).encode())])
+            return
         try:
             user = authenticate(self.cell, header.decode("latin-1") if header else None)
         except tokens.AuthError as exc:
+            if header:  # a token was tried; a request without one is not a guess
+                self.throttle.failed(address)
             await reject(scope, send, 401, "unauthorized", str(exc), _CHALLENGE)
             return
         scope.setdefault("state", {})["user"] = user

@@ -12,6 +12,7 @@ from sqlalchemy import Connection
 from intelcell.api.auditing import record_read
 from intelcell.api.auth import cell_of
 from intelcell.api.routes.objects import record_release
+from intelcell.api.throttle import client_address
 from intelcell.cell import Cell
 from intelcell.exchange import reading, rfis
 from intelcell.fighters import hits, review
@@ -68,11 +69,16 @@ def login(
     if not csrf_matches(request.cookies.get(LOGIN_CSRF_COOKIE), csrf):
         return _login_page(request, target, "The form expired. Please try again.", 403)
     cell = cell_of(request)
+    throttle, address = request.app.state.auth_throttle, client_address(request.scope)
+    if wait := throttle.retry_after(address):
+        message = f"Too many failed sign-ins from your address. Try again in {wait} seconds."
+        return _login_page(request, target, message, 429)
     now = cell.clock()
     with cell.db.write() as conn:
         try:
             user = tokens.authenticate(conn, token.strip(), now)
         except tokens.AuthError as exc:
+            throttle.failed(address)
             return _login_page(request, target, f"Sign-in failed: {exc}.", 401)
         session_id, _csrf = web_sessions.create(conn, user, now, cell.settings.session_minutes)
         audit.append(conn, AuditEvent("write", "session.create", "POST /login", user.member, user.name), now)
