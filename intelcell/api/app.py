@@ -11,6 +11,7 @@ from intelcell import __version__
 from intelcell.airpicture.feed import FeedHub
 from intelcell.api import errors
 from intelcell.api.auth import BearerAuth
+from intelcell.api.headers import SecurityHeaders
 from intelcell.api.limits import BodySizeLimit
 from intelcell.api.routes import airpicture as airpicture_routes
 from intelcell.api.routes import audit, health, labels, me, members, objects, rfis, search
@@ -71,7 +72,8 @@ def create_app(
     # The browser UI: its pages check their own sessions (intelcell.web.render.session_of).
     for module in ui.MODULES:
         app.include_router(module.router)
-    # Added last runs first: authentication, then the body limit, then the routes.
+    # Added last runs first: the headers, authentication, then the body limit, then the routes.
     app.add_middleware(BodySizeLimit, max_bytes=cell.settings.max_body_bytes)
     app.add_middleware(BearerAuth, cell=cell, throttle=throttle)
+    app.add_middleware(SecurityHeaders)  # outermost: refusals by the middlewares get the headers too
     return app
