@@ -65,6 +65,19 @@ def list_() -> None:
         click.echo("\t".join([p.name, p.direction, p.url, p.member, p.bookmark or "-", p.last_error or "-"]))
 
 
+@peer.command("remove")
+@click.argument("name")
+def remove(name: str) -> None:
+    """Remove a peer: its settings and bookmark go, its federation user's tokens are revoked (audited)."""
+    try:
+        removed = peers.remove(cell(), name)
+    except peers.PeerError as exc:
+        raise CliError(str(exc)) from None
+    click.echo(
+        f"removed peer {removed.name} ({removed.direction} {removed.url}); its federation user's tokens are revoked"
+    )
+
+
 @peer.command("sync")
 @click.argument("name")
 @click.option("--page-size", type=click.IntRange(1, 1000), default=500, show_default=True)

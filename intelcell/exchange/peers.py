@@ -6,13 +6,13 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, func, select
 
 from intelcell.cell import Cell
 from intelcell.domain.policy import Clearance
 from intelcell.store import audit, users
 from intelcell.store.audit import AuditEvent
-from intelcell.store.schema import peers
+from intelcell.store.schema import api_tokens, peers, web_sessions
 from intelcell.store.users import User
 
 DIRECTIONS = ("pull", "push")
@@ -105,6 +105,56 @@ def add(
         )
     found = get(cell, name)
     assert found is not None
+    return found
+
+
+def remove(cell: Cell, name: str, *, actor: User | None = None, path: str = "cli: peer remove") -> Peer:
+    """Remove a peer and end its system user's access; audited once, in the same transaction.
+
+    The peer's row (with its bookmark and last error) is deleted. Its ``peer:NAME`` user is kept,
+    because the objects, statuses and audit entries it wrote still name it, but every live token of
+    that user is revoked and its browser sessions are ended, so the peer can no longer authenticate.
+    ``actor`` (an administrator acting from a page) and ``path`` name who removed it and how.
+    Raises PeerError for an unknown name, having changed nothing.
+    """
+    now = cell.clock()
+    with cell.db.write() as conn:
+        row = conn.execute(select(peers).where(peers.c.name == name).with_for_update()).first()
+        if row is None:
+            raise PeerError(f"no peer '{name}'")
+        found = _from_row(row)
+        conn.execute(peers.delete().where(peers.c.name == name))
+        # Another peer could only share the user if the store were edited by hand: leave its access alone then.
+        shared = conn.execute(
+            select(func.count()).select_from(peers).where(peers.c.user_id == found.user_id)
+        ).scalar_one()
+        revoked = ended = 0
+        if not shared:
+            revoked = conn.execute(
+                api_tokens.update()
+                .where(api_tokens.c.user_id == found.user_id, api_tokens.c.revoked_at.is_(None))
+                .values(revoked_at=now)
+            ).rowcount
+            ended = conn.execute(web_sessions.delete().where(web_sessions.c.user_id == found.user_id)).rowcount
+        audit.append(
+            conn,
+            AuditEvent(
+                "write",
+                "peer.remove",
+                path,
+                actor.member if actor else None,
+                actor.name if actor else None,
+                detail={
+                    "peer": found.name,
+                    "direction": found.direction,
+                    "url": found.url,
+                    "member": found.member,
+                    "tokens_revoked": revoked,
+                    "sessions_ended": ended,
+                },
+            ),
+            now,
+        )
     return found
 
 

@@ -2,7 +2,7 @@
 
 Every handler checks the role before it reads or changes anything, so a non-administrator gets the
 same 403 page on every route, GET or POST, and nothing changes. Writes use the store functions the
-CLI uses (``users.upsert``, ``tokens.issue``/``revoke``, ``peers.add``) and are audited in the same
+CLI uses (``users.upsert``, ``tokens.issue``/``revoke``, ``peers.add``/``remove``) and are audited in the same
 transaction, naming the administrator who acted (a peer is the exception: see ``add_peer``). Numbers
 and ids from the query string or a form are checked here (decimal digits, within SQLite's INTEGER
 range), so bad input answers the page with its reason, never an error. An issued token is shown once, on the response to
@@ -11,11 +11,14 @@ the form that issued it (never in a URL, never again); lists show token ids, nev
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Annotated, Any
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import desc, select
 
 from intelcell.api.auth import cell_of
 from intelcell.cell import Cell
@@ -25,6 +28,7 @@ from intelcell.domain.policy import ROLES, Clearance, parse_clearance
 from intelcell.exchange import collections, peers
 from intelcell.store import audit, tokens, users
 from intelcell.store.audit import AuditEvent
+from intelcell.store.schema import audit_log
 from intelcell.store.users import User
 from intelcell.web import csp
 from intelcell.web.render import Refused, render, require_csrf, require_role, session_of
@@ -304,7 +308,13 @@ def revoke_token(request: Request, token_id: str, csrf: Text = "") -> Response:
 
 
 def _peers_page(
-    request: Request, admin: User, csrf: str, *, error: str = "", form: dict[str, Any] | None = None
+    request: Request,
+    admin: User,
+    csrf: str,
+    *,
+    error: str = "",
+    form: dict[str, Any] | None = None,
+    removed: str = "",
 ) -> Response:
     cell = cell_of(request)
     with cell.db.read() as conn:
@@ -319,6 +329,8 @@ def _peers_page(
             "collection": titles.get(p.collection_id, p.collection_id),
             "bookmark": p.bookmark,
             "last_error": p.last_error,
+            # Every reserved character escaped, "/" too (the route's {name:path} accepts it either way).
+            "remove": f"/admin/peers/{quote(p.name, safe='')}/remove",
         }
         for p in peers.all_peers(cell)
     ]
@@ -337,16 +349,39 @@ def _peers_page(
         "error": error,
         "form": form or blank,
         "directions": peers.DIRECTIONS,
+        "removed": removed,
         **_form_choices(cell),
     }
     return render(request, "admin_peers.html", user=admin, csrf=csrf, status=422 if error else 200, **context)
 
 
+def _was_removed(cell: Cell, name: str) -> bool:
+    """Whether a peer of this name was removed and none has been added under it since."""
+    if peers.get(cell, name) is not None:
+        return False
+    query = (
+        select(audit_log.c.fields)
+        .where(audit_log.c.fields.contains('"operation":"peer.remove"'))
+        .order_by(desc(audit_log.c.seq))
+    )
+    with cell.db.read() as conn:
+        for fields in conn.execute(query).scalars():
+            entry = json.loads(fields)
+            if entry["operation"] == "peer.remove" and entry["detail"].get("peer") == name:
+                return True
+    return False
+
+
 @router.get("/admin/peers")
-def peers_page(request: Request) -> Response:
-    """Federation peers (never their tokens) and the form to add one."""
+def peers_page(request: Request, removed: Annotated[str | None, Query()] = None) -> Response:
+    """Federation peers (never their tokens), a Remove button for each, and the form to add one.
+
+    ``removed`` names the peer just removed; the notice is shown only when the audit trail records that
+    peer's removal (anything else is ignored, so a link cannot make the page say something untrue).
+    """
     admin, csrf = _admin(request)
-    return _peers_page(request, admin, csrf)
+    note = removed if removed and len(removed) <= 64 and _was_removed(cell_of(request), removed) else ""
+    return _peers_page(request, admin, csrf, removed=note)
 
 
 @router.post("/admin/peers")
@@ -423,3 +458,20 @@ def add_peer(
             audit.append(conn, _event(admin, "peer.add.ui.refused", path, refused), cell.clock())
         return _peers_page(request, admin, session_csrf, error=str(exc), form=form)
     return RedirectResponse("/admin/peers", status_code=303)
+
+
+@router.post("/admin/peers/{name:path}/remove")
+def remove_peer(request: Request, name: str, csrf: Text = "") -> Response:
+    """Remove a peer as ``intelcell peer remove`` does, in one transaction and one entry naming the administrator.
+
+    404 page for an unknown name, with nothing changed.
+    """
+    admin, _csrf = _admin_form(request, csrf, "/admin/peers")
+    cell = cell_of(request)
+    try:
+        peers.remove(cell, name, actor=admin, path=f"POST /admin/peers/{quote(name, safe='')}/remove")
+    except peers.PeerError:
+        raise Refused(
+            404, "No such peer", "No peer with that name; nothing was changed.", "/admin/peers", "Back to peers"
+        ) from None
+    return RedirectResponse(f"/admin/peers?{urlencode({'removed': name})}", status_code=303)

@@ -156,3 +156,35 @@ def test_usage_errors_are_one_line_with_exit_2(run, args) -> None:  # type: igno
     result = run(*args)
     assert result.exit_code == 2
     assert len(result.output.strip().splitlines()) == 1 and result.output.startswith("intelcell: error:")
+
+
+def test_peer_remove_deletes_the_peer_and_revokes_its_user(run, cell: Cell, client: TestClient) -> None:  # type: ignore[no-untyped-def]
+    from intelcell.exchange import peers
+    from tests.helpers import coalition_collection
+
+    coalition_collection(cell, alias="coalition")
+    added = run(
+        "peer", "add", "--name", "fra", "--direction", "pull", "--url", "https://fra.example/taxii2/c/x/",
+        "--token", "remote-secret", "--member", "FRA", "--collection", "coalition", "--clearance", "NATO SECRET",
+    )  # fmt: skip
+    assert added.exit_code == 0, added.output
+    peer = peers.get(cell, "fra")
+    assert peer is not None
+    with cell.db.write() as conn:
+        _id, token = tokens.issue(conn, peers.user_of(conn, peer), cell.clock(), 30)
+    assert client.get("/api/v1/me", headers=bearer(token)).status_code == 200
+
+    result = run("peer", "remove", "fra")
+    assert result.exit_code == 0, result.output
+    assert "removed peer fra" in result.output and "remote-secret" not in result.output
+    assert run("peer", "list").output == ""
+    assert client.get("/api/v1/me", headers=bearer(token)).status_code == 401
+
+    again = run("peer", "remove", "fra")
+    assert again.exit_code == 2 and "no peer 'fra'" in again.output
+    assert len(again.output.strip().splitlines()) == 1
+
+
+def test_peer_remove_help_says_what_it_does() -> None:
+    result = CliRunner().invoke(cli, ["peer", "remove", "--help"])
+    assert result.exit_code == 0 and "NAME" in result.output and "Remove a peer" in result.output

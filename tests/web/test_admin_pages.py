@@ -295,3 +295,100 @@ def test_a_peer_refused_by_peers_add_after_the_checks_is_recorded_as_refused(
     added = [e for e in operations(cell) if e["operation"].startswith("peer.add")]
     assert [e["operation"] for e in added] == ["peer.add.ui", "peer.add.ui.refused"]
     assert added[1]["detail"]["reason"] == "a peer named 'lyon' exists"
+
+
+def add_peer(cell: Cell, name: str) -> str:
+    """A peer added as the CLI does, with a live token for its federation user; that token."""
+    from intelcell.domain.policy import parse_clearance
+    from intelcell.exchange import peers as peer_store
+
+    peer = peer_store.add(
+        cell,
+        name=name,
+        direction="pull",
+        url="https://peer.example/taxii2/c/9/",
+        token="remote-secret-789",
+        member="FRA",
+        collection_id=coalition_collection(cell, title=f"from {name}").id,
+        clearance=parse_clearance("NATO SECRET"),
+    )
+    with cell.db.write() as conn:
+        _id, token = tokens.issue(conn, peer_store.user_of(conn, peer), cell.clock(), 30)
+    return token
+
+
+def remove_action(page: str, name: str) -> str:
+    row = re.search(rf'<tr data-peer="{re.escape(name)}">.*?</tr>', page, re.S)
+    assert row, name
+    action = re.search(r'<form method="post" action="([^"]+)"', row.group(0))
+    assert action and ">Remove</button>" in row.group(0)
+    return action.group(1)
+
+
+@pytest.mark.parametrize("name", ["rome", "a/b?c#d"])
+def test_an_admin_removes_a_peer_with_one_entry_naming_them(
+    client: TestClient, cell: Cell, admin: str, name: str
+) -> None:
+    from urllib.parse import quote
+
+    from intelcell.exchange import peers as peer_store
+
+    token = add_peer(cell, name)
+    add_peer(cell, "kept")
+    assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+    action = remove_action(client.get("/admin/peers").text, name)
+    assert action == f"/admin/peers/{quote(name, safe='')}/remove"
+    before = len(operations(cell))
+    response = client.post(action, data={"csrf": admin}, follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"].startswith("/admin/peers?removed=")
+    page = client.get(response.headers["location"])
+    assert page.status_code == 200 and f'<bdi dir="auto">{name}</bdi> removed.' in page.text
+    assert f'data-peer="{name}"' not in page.text and 'data-peer="kept"' in page.text
+    assert peer_store.get(cell, name) is None and peer_store.get(cell, "kept") is not None
+    assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+    new = operations(cell)[before:]
+    assert [e["operation"] for e in new] == ["peer.remove"]
+    assert (new[0]["member"], new[0]["user"]) == ("NATO", "cell.admin")
+    assert new[0]["detail"]["peer"] == name and new[0]["detail"]["tokens_revoked"] == 1
+    assert new[0]["path"] == f"POST {action}"
+
+
+def test_the_removed_notice_names_only_a_peer_really_removed(client: TestClient, cell: Cell, admin: str) -> None:
+    add_peer(cell, "oslo")
+    for spoof in ("oslo", "nope", "x. Call +1-555-0100 to restore access", "y" * 500):
+        page = client.get("/admin/peers", params={"removed": spoof})
+        assert page.status_code == 200 and " removed.</p>" not in page.text, spoof
+
+
+@pytest.mark.parametrize("role", ["analyst", "coordinator"])
+def test_other_roles_cannot_remove_a_peer_and_nothing_changes(
+    client: TestClient, cell: Cell, make_user: MakeUser, role: str
+) -> None:
+    add_peer(cell, "madrid")
+    _u, token = make_user("USA", "COSMIC TOP SECRET", role=role)
+    assert sign_in(client, token).status_code == 303
+    csrf = hidden_csrf(client.get("/").text)  # a genuine session token: the role alone must refuse
+    before = snapshot(cell)
+    for path in ("/admin/peers/madrid/remove", "/admin/peers/nope/remove"):
+        response = client.post(path, data={"csrf": csrf})
+        assert response.status_code == 403 and "Not for your role" in response.text, path
+    assert snapshot(cell) == before
+
+
+def test_a_forged_csrf_token_removes_no_peer(client: TestClient, cell: Cell, admin: str) -> None:
+    add_peer(cell, "vienna")
+    before = snapshot(cell)
+    for csrf in ("forged", ""):
+        assert client.post("/admin/peers/vienna/remove", data={"csrf": csrf}).status_code == 403
+    assert client.post("/admin/peers/vienna/remove").status_code == 403
+    assert snapshot(cell) == before
+
+
+def test_removing_an_unknown_peer_is_a_404_page_and_nothing_changes(client: TestClient, cell: Cell, admin: str) -> None:
+    add_peer(cell, "prague")
+    before = snapshot(cell)
+    response = client.post("/admin/peers/nope/remove", data={"csrf": admin})
+    assert response.status_code == 404 and "No such peer" in response.text
+    assert response.headers["content-type"].startswith("text/html")
+    assert snapshot(cell) == before
