@@ -24,11 +24,10 @@ from intelcell.store import web_sessions
 from intelcell.store.users import User
 from intelcell.web import assets, csp
 from intelcell.web.banner import banner_for
-from intelcell.web.render import render, session_of
+from intelcell.web.render import DATA_HEADERS, render, session_of
 from intelcell.web.session import SESSION_COOKIE, current_session
 
 router = APIRouter(include_in_schema=False, route_class=csp.ProtectedRoute)
-NO_STORE = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
 
 
 def _session_user(request: Request) -> User:
@@ -79,7 +78,7 @@ def tracks_json(request: Request) -> JSONResponse:
     _audit(request, user, "airpicture.snapshot", tracks)
     labels = picture.labels_of(tracks)
     body = {"tracks": tracks, "labels": labels, "banner": banner_for(cell_of(request), labels).to_json()}
-    return JSONResponse(body, headers=NO_STORE)
+    return JSONResponse(body, headers=DATA_HEADERS)
 
 
 @router.get("/airpicture/basemap.json")

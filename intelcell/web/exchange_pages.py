@@ -34,11 +34,10 @@ from intelcell.exchange.reading import Shown
 from intelcell.exchange.search import SearchQuery, search
 from intelcell.store.users import User
 from intelcell.web import csp
-from intelcell.web.render import Refused, render, session_of
+from intelcell.web.render import DATA_HEADERS, Refused, render, session_of
 from intelcell.web.session import current_session
 
 router = APIRouter(include_in_schema=False, route_class=csp.ProtectedRoute)
-NO_STORE = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
 
 #: Results listed per search page (facets count every readable match, up to the search's window).
 RESULTS_SHOWN = 100
@@ -525,4 +524,4 @@ def graph_data(request: Request, focus: str = "") -> JSONResponse:
     if graph is None:
         raise ApiError(404, "not_found", "no such object")
     record_release(request, user, graph.released, "graph")
-    return JSONResponse(graph.to_json(), headers=NO_STORE)
+    return JSONResponse(graph.to_json(), headers=DATA_HEADERS)

@@ -28,6 +28,8 @@ from intelcell.web.banner import banner_for
 from intelcell.web.session import csrf_matches, current_session
 
 NO_STORE = {"Cache-Control": "no-store"}
+#: Headers of the JSON a page's script reads (map tracks, graph data): never cached, never sniffed.
+DATA_HEADERS = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
 
 #: The menu: (path, title, roles that see it; empty for every role).
 NAV: tuple[tuple[str, str, tuple[str, ...]], ...] = (
