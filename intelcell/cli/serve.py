@@ -17,6 +17,7 @@ from intelcell.cli.common import CliError, cell
 from intelcell.demo.airpicture import Replay
 from intelcell.domain import names
 from intelcell.exchange import validation
+from intelcell.recovery import link_unlinked_records
 
 
 @click.command()
@@ -32,6 +33,8 @@ def serve(host: str | None, port: int | None) -> None:
     validation.warm()
     click.echo("intelcell: loading name tables for screening (once per start)...", err=True)
     names.warm()
+    if linked := link_unlinked_records(current):
+        click.echo(f"intelcell: linked {linked} person records stored before a crash", err=True)
     # The name tables are millions of long-lived objects: keep them out of every collection
     # (at 1M records, full collections over them made the screening p99 186 ms).
     gc.freeze()
