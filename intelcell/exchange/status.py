@@ -12,7 +12,7 @@ from sqlalchemy import Connection, select
 
 from intelcell.clock import iso
 from intelcell.domain.stix_time import shown
-from intelcell.store.schema import taxii_status, users
+from intelcell.store.schema import taxii_status
 from intelcell.store.users import User
 
 
@@ -62,13 +62,18 @@ def new_status(
 def get_status(
     conn: Connection, status_id: str, user: User, now: datetime, retention_hours: int
 ) -> dict[str, Any] | None:
-    """A status resource for users of the member that submitted it, within retention; else None."""
+    """A status resource for the user that submitted it, within retention; else None.
+
+    Only that user: a status lists the ids of every object of the envelope, and a colleague of
+    the same member may lack the clearance or caveats to read some of them (the leak hunt found
+    this when statuses were shown member-wide).
+    """
     row = conn.execute(
-        select(taxii_status.c.body, taxii_status.c.created_at, users.c.member)
-        .join(users, users.c.id == taxii_status.c.user_id)
-        .where(taxii_status.c.id == status_id)
+        select(taxii_status.c.body, taxii_status.c.created_at).where(
+            taxii_status.c.id == status_id, taxii_status.c.user_id == user.id
+        )
     ).first()
-    if row is None or row.member != user.member:
+    if row is None:
         return None
     if row.created_at < now - timedelta(hours=retention_hours):
         return None

@@ -72,7 +72,7 @@ def api_root(api_root: str, request: Request, _user: Caller) -> Response:
 
 @router.get("/{api_root}/status/{status_id}/")
 def get_status(api_root: str, status_id: str, request: Request, user: Caller) -> Response:
-    """A status resource, for users of the member that submitted the request."""
+    """A status resource, for the user that submitted the request (404 alike for anyone else)."""
     _root(api_root)
     cell = cell_of(request)
     with cell.db.read() as conn:

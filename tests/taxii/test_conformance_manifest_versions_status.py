@@ -193,11 +193,16 @@ def test_a_status_resource_has_the_required_properties_and_counts_that_add_up(ta
     assert "pendings" not in status
 
 
-def test_a_status_is_readable_by_every_user_of_the_submitting_member(taxii: Taxii, make_user: MakeUser) -> None:
+def test_a_status_is_readable_by_its_submitter_only_not_by_a_less_cleared_colleague(
+    taxii: Taxii, make_user: MakeUser
+) -> None:
     _user, colleague = make_user("USA", "NATO RESTRICTED", name="usa.colleague")
-    status = taxii.add([sdo()])
+    secret = taxii.labelled(sdo(), "NATO SECRET // REL TO USA")
+    status = taxii.add([secret], define=True)
     assert status_of(taxii, status["id"]).json() == status
-    assert status_of(taxii, status["id"], colleague).json() == status
+    theirs, unknown = status_of(taxii, status["id"], colleague), status_of(taxii, str(uuid.uuid4()), colleague)
+    assert theirs.status_code == unknown.status_code == 404
+    assert secret["id"] not in theirs.text
 
 
 @pytest.mark.parametrize("member", ["GBR", "FRA", "IRQ"])

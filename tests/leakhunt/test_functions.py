@@ -1,4 +1,4 @@
-"""Generated leak hunt (issue 8 item 1, first part): random viewers against a store of randomly labelled objects.
+"""Generated leak hunt at the function layer: random viewers against a store of randomly labelled objects.
 
 One store per test holds objects under labels drawn from ``tests.strategies.labels`` (policies,
 levels, releasability, caveats, TLP), each stored by a writer of a random originating member
@@ -6,8 +6,8 @@ through the real ingest (objects the writer may not label are refused there and 
 Hypothesis draws viewers (any sample member, any clearance and caveats) and asks the read paths
 for everything. Each answer must be exactly what the pure policy (``domain.policy.can_read``)
 allows: no unreadable id in a listing, and every count and facet of search counted over the
-readable objects only. ``HUNT_EXAMPLES`` viewers per path and database (over 10,000 in all per run on
-each database); ``INTELCELL_LEAK_HUNT=long`` runs ten times as many.
+readable objects only. ``HUNT_EXAMPLES`` viewers per path and database (test_every_path.py asks the
+HTTP surface); ``INTELCELL_LEAK_HUNT=long`` runs ten times as many.
 """
 
 from __future__ import annotations
@@ -23,51 +23,24 @@ from hypothesis import strategies as st
 
 from intelcell.cell import Cell
 from intelcell.domain import marking
-from intelcell.domain.label import TLP_LEVELS, Label, parse, scale
-from intelcell.domain.policy import Viewer, can_read, parse_clearance
+from intelcell.domain.label import Label, parse
+from intelcell.domain.policy import Viewer, can_read
 from intelcell.exchange import collections, ingest, reading
 from intelcell.exchange.collections import Collection
 from intelcell.exchange.search import SearchQuery, search
-from intelcell.store import users
 from intelcell.store.users import User
-from tests.strategies import COMMUNITIES, MEMBERS, POLICIES, viewers
+from tests.leakhunt.world import random_label
+from tests.leakhunt.world import writer as world_writer
+from tests.strategies import COMMUNITIES, MEMBERS, viewers
 
 OBJECTS = 150
-HUNT_EXAMPLES = 3_400 * (10 if os.environ.get("INTELCELL_LEAK_HUNT") == "long" else 1)
+HUNT_EXAMPLES = 1_000 * (10 if os.environ.get("INTELCELL_LEAK_HUNT") == "long" else 1)
 HUNT = settings(
     max_examples=HUNT_EXAMPLES,
     deadline=None,
     derandomize=True,  # the same viewers on every run: a failure is reproducible
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-
-
-def _writer(cell: Cell, member: str) -> User:
-    """A writer of ``member`` cleared for everything, so only releasability limits what it may label."""
-    caveats = frozenset(cell.vocabulary.restrictive_caveats)
-    with cell.db.write() as conn:
-        user, _ = users.upsert(
-            conn,
-            member=member,
-            name=f"writer.{member.lower()}",
-            clearance=parse_clearance("COSMIC TOP SECRET", caveats),
-            role="analyst",
-            is_demo=False,
-            now=cell.clock(),
-        )
-    return user
-
-
-def random_label(rng: random.Random, cell: Cell) -> Label:
-    """A label drawn like ``tests.strategies.labels`` (policies, levels, releasability, caveats, TLP)."""
-    vocabulary = cell.vocabulary
-    policy = rng.choice(POLICIES)
-    level = rng.randrange(5)
-    rel = frozenset(rng.sample(MEMBERS + COMMUNITIES, rng.randrange(5)))
-    restrictive = frozenset(rng.sample(sorted(vocabulary.restrictive_caveats), rng.randrange(3)))
-    handling = frozenset(rng.sample(sorted(vocabulary.handling_caveats), rng.randrange(2)))
-    tlp = rng.choice([None, *(TLP_LEVELS if level == 0 else TLP_LEVELS[1:])])
-    return Label(policy, scale(policy)[level], rel, restrictive, handling, tlp)
 
 
 @pytest.fixture
@@ -90,7 +63,7 @@ def world(cell: Cell) -> tuple[Collection, dict[str, tuple[Label, str, str]]]:
     writers: dict[str, User] = {}
     for index, label in enumerate(drawn):
         originator = rng.choice(MEMBERS)
-        writer = writers.setdefault(originator, _writer(cell, originator))
+        writer = writers.setdefault(originator, world_writer(cell, originator))
         kind = rng.choice(["threat-actor", "intrusion-set", "campaign"])
         obj: dict[str, Any] = {
             "type": kind,
