@@ -73,7 +73,10 @@ def plot_from_fields(row: dict[str, Any]) -> Plot:
 def read_plots_csv(lines: Iterable[str]) -> Parsed:
     """Plots from CSV text lines; FormatError when the header lacks a required column."""
     reader = csv.DictReader(lines)
-    header = [h.strip() for h in (reader.fieldnames or [])]
+    try:
+        header = [h.strip() for h in (reader.fieldnames or [])]
+    except csv.Error as exc:
+        raise FormatError(f"the plot CSV header is not CSV: {exc}") from None
     missing = [c for c in PLOT_COLUMNS if c not in header]
     if not header:
         raise FormatError("the plot CSV is empty: a header row is required")
@@ -81,7 +84,7 @@ def read_plots_csv(lines: Iterable[str]) -> Parsed:
         raise FormatError(f"the plot CSV header lacks {', '.join(missing)} (need {','.join(PLOT_COLUMNS)})")
     reader.fieldnames = header
     parsed = Parsed()
-    for row in reader:
+    for row in _rows(reader, parsed.errors):
         line = reader.line_num
         if None in row:
             parsed.errors.append(f"line {line}: more cells than the header has columns")
@@ -91,6 +94,20 @@ def read_plots_csv(lines: Iterable[str]) -> Parsed:
         except (ValueError, OverflowError) as exc:  # PlotError is a ValueError; float('x') too
             parsed.errors.append(f"line {line}: {exc}")
     return parsed
+
+
+def _rows(reader: csv.DictReader[str], errors: list[str]) -> Iterator[dict[str, Any]]:
+    """The rows of ``reader``; a line the csv module refuses (a huge cell) is skipped with its number."""
+    while True:
+        before = reader.reader.line_num  # DictReader's own line_num is only updated by a row read
+        try:
+            yield next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            errors.append(f"line {reader.reader.line_num}: not CSV ({exc})")
+            if reader.reader.line_num == before:  # nothing consumed: never loop on the same line
+                return
 
 
 def read_plots_json(items: Iterable[Any]) -> Parsed:

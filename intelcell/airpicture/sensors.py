@@ -90,6 +90,9 @@ def sensor_from_json(data: Any) -> Sensor:
             raise RegistryError(f"sensor field {name} must be an integer 0..255")
     if not isinstance(data.get("id"), str) or not isinstance(data.get("member"), str):
         raise RegistryError("sensor fields id and member must be text")
+    missing = [name for name in ("lat", "lon", "alt_m", "sigma_m") if name not in data]
+    if missing:  # named here: Sensor's own TypeError would show Python internals
+        raise RegistryError(f"sensor fields missing: {', '.join(missing)}")
     orbit_data = data.get("orbit")
     if orbit_data is not None and (
         not isinstance(orbit_data, dict)

@@ -66,7 +66,10 @@ def marking_definition(label: Label) -> dict[str, Any]:
 
 def label_from_marking(marking: Mapping[str, Any], vocabulary: Vocabulary) -> Label:
     """Read a label back from its marking-definition; raise LabelError if it is not one of ours."""
-    extension = (marking.get("extensions") or {}).get(EXTENSION_ID)
+    extensions = marking.get("extensions") or {}
+    if not isinstance(extensions, Mapping):
+        raise LabelError(f"{marking.get('id')}: extensions must be an object, not {type(extensions).__name__}")
+    extension = extensions.get(EXTENSION_ID)
     if not isinstance(extension, Mapping):
         raise LabelError(f"{marking.get('id')} carries no intelcell label extension")
     label = from_json({k: v for k, v in extension.items() if k != "extension_type"}, vocabulary)

@@ -15,7 +15,8 @@ from typing import Any
 
 from intelcell.domain.label import Label
 
-_INDEX = re.compile(r"^\[(\d+)\]$")
+#: A list index; at most 18 digits, which int() always takes (no list is longer anyway).
+_INDEX = re.compile(r"^\[(\d{1,18})\]$")
 
 Step = str | int
 
@@ -26,6 +27,8 @@ class SelectorError(ValueError):
 
 def parse_selector(selector: str) -> list[Step]:
     """Split a STIX selector into property names and list indexes."""
+    if not isinstance(selector, str):
+        raise SelectorError(f"a selector must be a string, not {type(selector).__name__}")
     if not selector or selector.startswith(".") or selector.endswith("."):
         raise SelectorError(f"malformed selector '{selector}'")
     steps: list[Step] = []

@@ -239,11 +239,13 @@ def judge(
     checks_of = validation.submit(envelope, cell.settings.max_object_bytes)
     prepared = [_prepare(obj, collection, resolver, authoriser) for obj in envelope]
     for obj, check, prep in zip(envelope, checks_of(), prepared, strict=True):
-        if isinstance(obj, dict) and obj.get("id") in resolver.in_envelope:
+        # An id that is not text (a list, say) is refused by validation below; it names no definition.
+        if isinstance(obj, dict) and isinstance(obj.get("id"), str) and obj["id"] in resolver.in_envelope:
             continue  # an intelcell label's own definition: registered in the label dictionary
         if isinstance(check, str) or isinstance(prep, str):
             guess_id = str(obj["id"]) if isinstance(obj, dict) and isinstance(obj.get("id"), str) else "(no id)"
             version = obj.get("modified") or obj.get("created") if isinstance(obj, dict) else None
+            version = version if isinstance(version, str) else None  # a refused object's timestamp may be anything
             failures.append(Outcome(guess_id, version, check if isinstance(check, str) else str(prep)))
             continue
         stix_id, kind = check

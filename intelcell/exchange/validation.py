@@ -21,10 +21,18 @@ import stix2.exceptions
 from intelcell.domain.stix_time import TimestampError, stored
 
 _EXTENSION_KINDS = {"new-sdo", "new-sco", "new-sro"}
+#: The longest id and type the store holds (``objects.stix_id`` and ``objects.type`` in store/schema.py);
+#: STIX allows custom types of up to 250 characters, which PostgreSQL would refuse mid-transaction.
+MAX_ID_CHARS = 128
+MAX_TYPE_CHARS = 64
 #: Envelopes smaller than this are validated in the request's own thread.
 PARALLEL_FROM = 256
 
 Check = tuple[str, str] | str  # (id, type) when valid, else the reason
+
+#: What stix2 raises on malformed input: its own errors, and those of its code meeting a property
+#: of the wrong shape (a string where it expects an object, a list where it expects a string...).
+_STIX2_REFUSALS = (stix2.exceptions.STIXError, ValueError, TypeError, AttributeError, KeyError, IndexError)
 
 
 def version_of(obj: Mapping[str, Any]) -> str | None:
@@ -40,6 +48,10 @@ def check(obj: Any, max_bytes: int) -> Check:
     stix_id, kind = obj.get("id"), obj.get("type")
     if not isinstance(stix_id, str) or not isinstance(kind, str):
         return "object needs string 'id' and 'type' properties"
+    if len(stix_id) > MAX_ID_CHARS or len(kind) > MAX_TYPE_CHARS:
+        return (
+            f"id longer than {MAX_ID_CHARS} or type longer than {MAX_TYPE_CHARS} characters: more than the store holds"
+        )
     try:
         size = len(orjson.dumps(obj))
     except orjson.JSONEncodeError:
@@ -48,12 +60,15 @@ def check(obj: Any, max_bytes: int) -> Check:
         return f"object is larger than the limit of {max_bytes} bytes"
     if obj.get("spec_version", "2.1") != "2.1" and kind != "marking-definition":
         return f"spec_version {obj.get('spec_version')!r} is not supported: STIX 2.1 only"
+    extensions = obj.get("extensions") or {}
+    if not isinstance(extensions, dict):
+        return "invalid STIX 2.1: extensions must be an object"
     try:
         parsed = stix2.parse(obj, allow_custom=True, version="2.1")
-    except (stix2.exceptions.STIXError, ValueError, TypeError) as exc:
+    except _STIX2_REFUSALS as exc:
         return f"invalid STIX 2.1: {exc}"
     if isinstance(parsed, dict):  # stix2 hands back unregistered types unvalidated
-        kinds = {e.get("extension_type") for e in (obj.get("extensions") or {}).values() if isinstance(e, dict)}
+        kinds = {e.get("extension_type") for e in extensions.values() if isinstance(e, dict)}
         if not kinds & _EXTENSION_KINDS:
             return f"unknown STIX type '{kind}' (a custom type needs a new-sdo/sco/sro extension)"
     elif parsed.get("created") and parsed.get("modified") and parsed["modified"] < parsed["created"]:

@@ -15,7 +15,8 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 
 def index(conn: Connection, documents: Iterable[tuple[int, str]]) -> None:
     """Index (pk, text) pairs inside the caller's transaction."""
-    rows = [{"pk": pk, "body": body} for pk, body in documents]
+    # PostgreSQL text cannot hold NUL, which STIX strings may (JSON "\u0000"); it is no word either.
+    rows = [{"pk": pk, "body": body.replace("\x00", " ")} for pk, body in documents]
     if not rows:
         return
     if conn.dialect.name == "sqlite":

@@ -147,3 +147,22 @@ def test_a_new_leader_continues_the_numbering_after_a_release(flown: Scene):
     other = Scene(flown.cell, Engine(flown.cell, wall=lambda: wall[0], holder="other"), wall)
     other.run(other.fly("ffffff", 0, 0, ("nato-awacs-1",), scans=3, t0=wall[0] + 100))
     assert rows(flown)["ffffff"]["track_number"] == highest + 1
+
+
+@pytest.mark.parametrize(("missing", "named"), [(("sigma_m",), "sigma_m"), (("lat", "alt_m"), "lat, alt_m")])
+def test_a_sensor_definition_missing_a_field_names_it_not_python_internals(
+    missing: tuple[str, ...], named: str
+) -> None:
+    from intelcell.airpicture.sensors import RegistryError, sensor_from_json
+
+    definition = {
+        "id": "usa-r1",
+        "member": "USA",
+        "kind": "radar",
+        "lat": 36.0,
+        "lon": 43.0,
+        "alt_m": 0.0,
+        "sigma_m": 50.0,
+    }
+    with pytest.raises(RegistryError, match=f"^sensor fields missing: {named}$"):
+        sensor_from_json({k: v for k, v in definition.items() if k not in missing})

@@ -184,6 +184,18 @@ def test_an_unknown_object_type_fails_and_is_not_stored(taxii: Taxii) -> None:
     assert stored_ids(taxii) == []
 
 
+@pytest.mark.parametrize("bad_id", [["marking-definition--x"], {"id": "x"}, 7, None])
+def test_an_object_whose_id_is_not_text_fails_in_the_status_and_others_are_stored(taxii: Taxii, bad_id: Any) -> None:
+    # Found by the OpenAPI fuzz: a list id was looked up among the envelope's label definitions and
+    # answered 500 (tests/fuzz/test_openapi.py).
+    good = sdo()
+    status = post(taxii, {"objects": [{**sdo(), "id": bad_id}, good]}).json()
+    assert (status["total_count"], status["success_count"], status["failure_count"]) == (2, 1, 1)
+    assert status["failures"][0]["id"] == "(no id)"
+    assert "string 'id'" in status["failures"][0]["message"]
+    assert stored_ids(taxii) == [good["id"]]
+
+
 @pytest.mark.parametrize(
     "body",
     [sdo(), [sdo()], {"objects": {}}, {"objects": "none"}, {"more": False}, None, 42],

@@ -25,6 +25,9 @@ router = APIRouter(prefix="/api/v1", tags=["resolution"])
 Authenticated = Annotated[User, Depends(current_user)]
 RecordId = Annotated[str, Field(min_length=1, max_length=200)]
 _STATUS = {"invalid_request": 422, "forbidden": 403, "not_found": 404}
+# Far beyond any page anyone turns to, and within the 64-bit integers SQL's OFFSET takes (as on the UI's pages).
+MAX_OFFSET = 10_000_000
+Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET)]
 
 
 def _not_found(any_id: str) -> ApiError:
@@ -53,7 +56,7 @@ def list_resolved(
     request: Request,
     user: Authenticated,
     limit: Annotated[int, Query(ge=1, le=resolved.MAX_LIMIT)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
     min_records: Annotated[int, Query(ge=1, le=100)] = 2,
 ) -> dict[str, Any]:
     """Persons of at least ``min_records`` records the caller may read, by id, with the total."""
@@ -84,7 +87,7 @@ def review_queue(
     request: Request,
     user: Authenticated,
     limit: Annotated[int, Query(ge=1, le=review.MAX_LIMIT)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> dict[str, Any]:
     """Suggested links whose two records the caller may read, strongest first, with the total."""
     cell = cell_of(request)
