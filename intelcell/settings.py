@@ -53,6 +53,21 @@ SETTINGS: tuple[Setting, ...] = (
         1024 * 1024,
         "Largest single STIX object accepted; a larger one fails in the TAXII status resource.",
     ),
+    Setting(
+        "head_timeout_s",
+        10,
+        "Seconds a client has to send a request's head (`intelcell serve`); slower ones get 408 and are cut off.",
+    ),
+    Setting(
+        "body_timeout_s",
+        120,
+        "Seconds a client has to send a request's body once its head has arrived; slower ones get 408.",
+    ),
+    Setting(
+        "rate_per_user",
+        200,
+        "Requests a second one API user may send on average (bursts of four times as many); more get 429. 0: no limit.",
+    ),
     Setting("max_envelope_objects", 10_000, "Most objects one TAXII envelope may carry; more gets 413."),
     Setting("max_page_size", 1000, "Most objects one TAXII page returns, whatever limit a client asks for."),
     Setting(
@@ -70,6 +85,16 @@ SETTINGS: tuple[Setting, ...] = (
         "time a page takes can depend on data the viewer may not read).",
     ),
     Setting("host", "127.0.0.1", "Address `intelcell serve` listens on."),
+    Setting(
+        "tls_certfile", None, "Server certificate (PEM): with INTELCELL_TLS_KEYFILE, `intelcell serve` speaks HTTPS."
+    ),
+    Setting("tls_keyfile", None, "Private key (PEM) of INTELCELL_TLS_CERTFILE."),
+    Setting(
+        "tls_client_ca",
+        None,
+        "CA certificates (PEM) that sign machine clients' certificates: set, clients may authenticate with a "
+        "certificate registered by `intelcell cert add` instead of a token (mutual TLS).",
+    ),
     Setting("port", 8000, "Port `intelcell serve` listens on."),
     Setting(
         "linkage_key",
@@ -113,6 +138,12 @@ class Settings:
     airpicture_poll_ms: int = 10
     airpicture_demo_replay: bool = True
     server_timing: bool = False
+    head_timeout_s: int = 10
+    rate_per_user: int = 200
+    body_timeout_s: int = 120
+    tls_certfile: str | None = None
+    tls_keyfile: str | None = None
+    tls_client_ca: str | None = None
 
     def __post_init__(self) -> None:
         # A linkage key read from the environment arrives as text: hide it at once.

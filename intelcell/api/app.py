@@ -12,7 +12,8 @@ from intelcell.airpicture.feed import FeedHub
 from intelcell.api import errors
 from intelcell.api.auth import BearerAuth
 from intelcell.api.headers import SecurityHeaders
-from intelcell.api.limits import BodySizeLimit
+from intelcell.api.limits import RequestLimits
+from intelcell.api.ratelimit import RequestRate
 from intelcell.api.routes import airpicture as airpicture_routes
 from intelcell.api.routes import audit, health, labels, me, members, objects, rfis, search
 from intelcell.api.routes import encodings as encodings_routes
@@ -72,8 +73,9 @@ def create_app(
     # The browser UI: its pages check their own sessions (intelcell.web.render.session_of).
     for module in ui.MODULES:
         app.include_router(module.router)
-    # Added last runs first: the headers, authentication, then the body limit, then the routes.
-    app.add_middleware(BodySizeLimit, max_bytes=cell.settings.max_body_bytes)
-    app.add_middleware(BearerAuth, cell=cell, throttle=throttle)
+    # Added last runs first: the headers, authentication, then the request limits, then the routes.
+    app.add_middleware(RequestLimits, max_bytes=cell.settings.max_body_bytes, timeout_s=cell.settings.body_timeout_s)
+    per_user = cell.settings.rate_per_user
+    app.add_middleware(BearerAuth, cell=cell, throttle=throttle, rate=RequestRate(per_user, 4 * per_user))
     app.add_middleware(SecurityHeaders)  # outermost: refusals by the middlewares get the headers too
     return app

@@ -1,7 +1,9 @@
-"""Bearer-token authentication: every API path but ``/healthz`` needs a valid token.
+"""Authentication: every API path but ``/healthz`` needs a valid token or a registered client certificate.
 
 Authentication runs as ASGI middleware, before the body is read or a route is matched, so an
-unauthenticated caller always gets 401, whatever it sends and wherever it sends it.
+unauthenticated caller always gets 401, whatever it sends and wherever it sends it. A machine
+client over mutual TLS (``intelcell serve`` with INTELCELL_TLS_CLIENT_CA) may present a
+certificate registered with `intelcell cert add` instead of a token; a token, when sent, wins.
 """
 
 from __future__ import annotations
@@ -10,9 +12,10 @@ from fastapi import Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from intelcell.api.limits import reject
+from intelcell.api.ratelimit import RequestRate
 from intelcell.api.throttle import FailureThrottle, client_address
 from intelcell.cell import Cell
-from intelcell.store import tokens
+from intelcell.store import certificates, tokens
 from intelcell.store.users import User
 
 #: Paths answered without a token: health, sign-in and sign-out, and the browser UI, whose pages
@@ -58,32 +61,54 @@ def authenticate(cell: Cell, header: str | None) -> User:
         return tokens.authenticate(conn, token.strip(), cell.clock())
 
 
+def client_certificate(scope: Scope) -> str | None:
+    """The TLS-verified client certificate (PEM) the server put in the scope (intelcell.api.protocol)."""
+    chain = ((scope.get("extensions") or {}).get("tls") or {}).get("client_cert_chain") or []
+    return str(chain[0]) if chain else None
+
+
+def authenticate_certificate(cell: Cell, pem: str) -> User:
+    """The user a client certificate is registered for; raise AuthError otherwise."""
+    with cell.db.read() as conn:
+        return certificates.authenticate(conn, pem)
+
+
 class BearerAuth:
-    """ASGI middleware: 401 for any non-public path without a valid token; else the user in state.
+    """ASGI middleware: 401 for any non-public path without a valid token or certificate; else the user in state.
 
     A client address whose tokens failed too often is refused with 429 for a while, whatever it
-    sends (``throttle``; intelcell.api.throttle).
+    sends (``throttle``; intelcell.api.throttle), and so is a user past its request rate
+    (``rate``; intelcell.api.ratelimit).
     """
 
-    def __init__(self, app: ASGIApp, cell: Cell, throttle: FailureThrottle) -> None:
+    def __init__(self, app: ASGIApp, cell: Cell, throttle: FailureThrottle, rate: RequestRate | None = None) -> None:
         self.app, self.cell, self.throttle = app, cell, throttle
+        self.rate = rate or RequestRate(0, 0)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or is_public(scope["path"]):
             await self.app(scope, receive, send)
             return
         header = dict(scope.get("headers") or []).get(b"authorization")
+        certificate = None if header else client_certificate(scope)
         address = client_address(scope)
-        if header and (wait := self.throttle.retry_after(address)):
+        if (header or certificate) and (wait := self.throttle.retry_after(address)):
             reason = f"too many failed authentications from this address: try again in {wait} s"
             await reject(scope, send, 429, "too_many_failures", reason, [(b"retry-after", str(wait).encode())])
             return
         try:
-            user = authenticate(self.cell, header.decode("latin-1") if header else None)
+            if certificate:
+                user = authenticate_certificate(self.cell, certificate)
+            else:
+                user = authenticate(self.cell, header.decode("latin-1") if header else None)
         except tokens.AuthError as exc:
-            if header:  # a token was tried; a request without one is not a guess
+            if header or certificate:  # a credential was tried; a request without one is not a guess
                 self.throttle.failed(address)
             await reject(scope, send, 401, "unauthorized", str(exc), _CHALLENGE)
+            return
+        if wait := self.rate.retry_after(user.id):
+            reason = f"more than {self.rate.rate:g} requests a second from this user: try again in {wait} s"
+            await reject(scope, send, 429, "too_many_requests", reason, [(b"retry-after", str(wait).encode())])
             return
         scope.setdefault("state", {})["user"] = user
         await self.app(scope, receive, send)

@@ -1,45 +1,55 @@
-"""Request body size limit, enforced before any handler (or authentication) reads the body."""
+"""Request limits, enforced before any handler reads the request: body size and time, and NUL characters."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 
-class BodySizeLimit:
-    """ASGI middleware answering 413 when a body exceeds ``max_bytes``, declared or streamed.
+class RequestLimits:
+    """ASGI middleware answering 413 when a body exceeds ``max_bytes``, declared or streamed; 408 when
+    it does not arrive within ``timeout_s`` seconds; 400 for a NUL character in the path, the query
+    or a JSON or form body outside TAXII.
 
     The body is read up to the limit before the app runs and then replayed, so an oversized
-    streamed body is refused whole rather than failing half-way inside a handler.
+    streamed body is refused whole rather than failing half-way inside a handler, and a client
+    trickling its body holds no handler, transaction or lock while it does. PostgreSQL text cannot
+    hold NUL, so such input would fail inside a transaction; STIX objects under /taxii2 may carry
+    it (their bodies are stored as escaped JSON, and search indexes it as a space).
     """
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
-        self.app, self.max_bytes = app, max_bytes
+    def __init__(self, app: ASGIApp, max_bytes: int, timeout_s: float = 120.0) -> None:
+        self.app, self.max_bytes, self.timeout_s = app, max_bytes, timeout_s
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        declared = dict(scope.get("headers") or []).get(b"content-length")
+        if _has_nul(scope["path"].encode("utf-8", "surrogatepass"), scope.get("query_string", b"")):
+            await reject(scope, send, 400, "invalid_request", NUL_REASON)
+            return
+        headers = dict(scope.get("headers") or [])
+        declared = headers.get(b"content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
             await self._too_large(scope, send)
             return
-        chunks: list[bytes] = []
-        size = 0
-        while True:
-            message = await receive()
-            if message["type"] == "http.disconnect":
-                return
-            chunk = message.get("body", b"")
-            size += len(chunk)
-            if size > self.max_bytes:
-                await self._too_large(scope, send)
-                return
-            chunks.append(chunk)
-            if not message.get("more_body", False):
-                break
-        body = b"".join(chunks)
+        try:
+            async with asyncio.timeout(self.timeout_s):
+                body = await self._read(receive)
+        except TimeoutError:
+            reason = f"request body not received within {self.timeout_s:g} seconds"
+            await reject(scope, send, 408, "body_timeout", reason, [(b"connection", b"close")])
+            return
+        if body is None:
+            return  # the client went away
+        if len(body) > self.max_bytes:
+            await self._too_large(scope, send)
+            return
+        if not scope["path"].startswith("/taxii2") and _body_has_nul(body, headers.get(b"content-type", b"")):
+            await reject(scope, send, 400, "invalid_request", NUL_REASON)
+            return
         replayed = False
 
         async def replay() -> Message:
@@ -51,8 +61,38 @@ class BodySizeLimit:
 
         await self.app(scope, replay, send)
 
+    async def _read(self, receive: Receive) -> bytes | None:
+        """The whole body, or its first chunks once past the limit; None when the client disconnects."""
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return None
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            chunks.append(chunk)
+            if size > self.max_bytes or not message.get("more_body", False):
+                return b"".join(chunks)
+
     async def _too_large(self, scope: Scope, send: Send) -> None:
         await reject(scope, send, 413, "body_too_large", f"request body exceeds the limit of {self.max_bytes} bytes")
+
+
+NUL_REASON = "text may not contain NUL characters (U+0000)"
+
+
+def _has_nul(path: bytes, query: bytes) -> bool:
+    """A NUL in the (decoded) path or the (raw) query string, escaped or not."""
+    return b"\x00" in path or b"\x00" in query or b"%00" in query
+
+
+def _body_has_nul(body: bytes, content_type: bytes) -> bool:
+    """A NUL in a JSON body (raw or escaped) or a form (raw or percent-encoded); binary bodies may hold zeros."""
+    media = content_type.split(b";")[0].strip().lower()
+    if media.endswith(b"json"):
+        return b"\x00" in body or b"\\u0000" in body
+    return media == b"application/x-www-form-urlencoded" and (b"\x00" in body or b"%00" in body)
 
 
 TAXII_MEDIA_TYPE = "application/taxii+json;version=2.1"

@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from intelcell import __version__
-from intelcell.cli import audit, collections, demo, peers, registry, serve, settings_cmd, tokens
+from intelcell.cli import audit, certs, collections, demo, peers, registry, serve, settings_cmd, tokens
 from intelcell.cli.airpicture import airpicture
 from intelcell.cli.encode import encode as encode_command
 from intelcell.cli.oversight import oversight
@@ -46,6 +46,7 @@ def cli() -> None:
 cli.add_command(demo.demo)
 cli.add_command(serve.serve)
 cli.add_command(tokens.token)
+cli.add_command(certs.cert)
 cli.add_command(registry.members)
 cli.add_command(registry.communities)
 cli.add_command(audit.audit)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import gc
+import ssl
 import threading
+from typing import Any
 
 import click
 import uvicorn
@@ -12,12 +14,14 @@ from fastapi import FastAPI
 from intelcell.airpicture.engine import Engine
 from intelcell.airpicture.sensors import all_sensors
 from intelcell.api.app import create_app
+from intelcell.api.protocol import guarded_protocol
 from intelcell.cell import Cell
 from intelcell.cli.common import CliError, cell
 from intelcell.demo.airpicture import Replay
 from intelcell.domain import names
 from intelcell.exchange import validation
 from intelcell.recovery import link_unlinked_records
+from intelcell.settings import Settings
 
 
 @click.command()
@@ -41,11 +45,34 @@ def serve(host: str | None, port: int | None) -> None:
     stop = threading.Event()
     threads = _airpicture_threads(current, app, stop)
     try:
-        uvicorn.run(app, host=host or current.settings.host, port=port, log_level="info")
+        uvicorn.Server(server_config(current.settings, app, host or current.settings.host, port)).run()
     finally:
         stop.set()
         for thread in threads:
             thread.join(timeout=5)
+
+
+def server_config(settings: Settings, app: FastAPI, host: str, port: int, log_level: str = "info") -> uvicorn.Config:
+    """uvicorn's configuration: the guarded protocol (head deadline), and TLS when configured.
+
+    With INTELCELL_TLS_CLIENT_CA, clients may present a certificate (CERT_OPTIONAL: browsers and
+    token clients need none); a presented one must chain to that CA, or the handshake fails.
+    """
+    tls: dict[str, Any] = {}
+    if settings.tls_certfile or settings.tls_keyfile or settings.tls_client_ca:
+        if not (settings.tls_certfile and settings.tls_keyfile):
+            raise CliError("TLS needs both INTELCELL_TLS_CERTFILE and INTELCELL_TLS_KEYFILE")
+        tls = {"ssl_certfile": settings.tls_certfile, "ssl_keyfile": settings.tls_keyfile}
+        if settings.tls_client_ca:
+            tls.update(ssl_ca_certs=settings.tls_client_ca, ssl_cert_reqs=ssl.CERT_OPTIONAL)
+    return uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        log_level=log_level,
+        http=guarded_protocol(settings.head_timeout_s),
+        **tls,
+    )
 
 
 def _airpicture_threads(current: Cell, app: FastAPI, stop: threading.Event) -> list[threading.Thread]:

@@ -73,6 +73,18 @@ api_tokens = Table(
     Column("revoked_at", UtcDateTime(), nullable=True),
 )
 
+# Machine clients' TLS certificates (mutual TLS, optional): a registered certificate stands for
+# its user as a token does. Created by migration 0012.
+client_certificates = Table(
+    "client_certificates",
+    metadata,
+    Column("fingerprint", String(64), primary_key=True),  # SHA-256 of the certificate (DER), hex
+    Column("user_id", Integer, ForeignKey("users.id"), nullable=False),
+    Column("note", String(200), nullable=False),  # what the administrator said it is
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("revoked_at", UtcDateTime(), nullable=True),
+)
+
 web_sessions = Table(
     "web_sessions",
     metadata,
