@@ -65,6 +65,7 @@ BAD_ENTITIES: list[tuple[str, Any, str]] = [
     ("id with a slash", person(id="../etc"), "id '../etc' must be"),
     ("unknown status", person(status="fugitive"), "'status': one value of travelled"),
     ("control character", person(name="Ali\x00Hassan"), "control character U+0000"),
+    ("bell character", person(name="Ali\x07Hassan"), "control character U+0007"),
     ("too many values", person(alias=[f"Ali {n}" for n in range(101)]), "101 values; at most 100"),
     ("over-long value", person(notes=["x" * 20_001]), "20001 characters long; at most 20000"),
     ("reference to another entity", person(addressEntity=["addr-1"]), "refers to other entities"),
