@@ -23,6 +23,17 @@ SENSOR_LABELS = {
     "tur-radar-1": ("TUR", SensorKind.RADAR, "NATO SECRET // REL TO NATO", "TUR SECRET"),
     "irq-adsb-1": ("IRQ", SensorKind.ADSB, "NATO UNCLASSIFIED // REL TO COALITION", None),
 }
+# Labels sensors plausibly carry, for tests that draw them.
+SENSOR_LABEL_CHOICES = [
+    "NATO UNCLASSIFIED // REL TO COALITION",
+    "NATO CONFIDENTIAL // REL TO COALITION",
+    "NATO SECRET // REL TO NATO",
+    "NATO SECRET // REL TO LEVANT",
+    "NATO SECRET // REL TO USA, TUR",
+    "NATO RESTRICTED // REL TO COALITION // SIGINT",
+    "TUR SECRET",
+    "USA CONFIDENTIAL // REL TO IRQ, TUR",
+]
 AREA_LABEL = "NATO SECRET // REL TO LEVANT"
 # The area is a box 40-60 km north of the centre.
 AREA = [[36.36, 42.8], [36.54, 42.8], [36.54, 43.2], [36.36, 43.2]]

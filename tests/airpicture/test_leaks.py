@@ -17,19 +17,10 @@ from intelcell.domain.airpicture.sensor import Sensor, SensorKind
 from intelcell.domain.dominance import NoCommonReleasability, dominant
 from intelcell.domain.label import parse
 from intelcell.domain.policy import can_read
-from tests.airpicture.conftest import T0, Scene
+from tests.airpicture.conftest import SENSOR_LABEL_CHOICES, T0, Scene
 from tests.helpers import bearer
 
-LABELS = [
-    "NATO UNCLASSIFIED // REL TO COALITION",
-    "NATO CONFIDENTIAL // REL TO COALITION",
-    "NATO SECRET // REL TO NATO",
-    "NATO SECRET // REL TO LEVANT",
-    "NATO SECRET // REL TO USA, TUR",
-    "NATO RESTRICTED // REL TO COALITION // SIGINT",
-    "TUR SECRET",
-    "USA CONFIDENTIAL // REL TO IRQ, TUR",
-]
+LABELS = SENSOR_LABEL_CHOICES
 MEMBERS = ["USA", "TUR", "IRQ", "EGY", "FRA"]
 LEVELS = ["NATO UNCLASSIFIED", "NATO RESTRICTED", "NATO CONFIDENTIAL", "NATO SECRET", "COSMIC TOP SECRET"]
 _counter = itertools.count()

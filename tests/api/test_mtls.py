@@ -8,10 +8,7 @@ once registered (`intelcell cert add`), and stop on revocation, without a restar
 from __future__ import annotations
 
 import json
-import socket
 import ssl
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +16,6 @@ from pathlib import Path
 import httpx
 import pytest
 import trustme
-import uvicorn
 from click.testing import CliRunner
 from sqlalchemy import select
 
@@ -32,6 +28,7 @@ from intelcell.store import audit, certificates
 from intelcell.store.schema import audit_log
 from tests.conftest import FakeClock
 from tests.helpers import bearer
+from tests.servers import free_port, serving
 
 
 @dataclass
@@ -41,12 +38,6 @@ class TlsServer:
     url: str
     ca: trustme.CA
     cell: Cell
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture
@@ -62,17 +53,9 @@ def tls_server(settings: Settings, clock: FakeClock, tmp_path: Path) -> Iterator
         tls_client_ca=str(tmp_path / "ca.pem"),
     )
     cell = open_cell(tls, clock)
-    port = _free_port()
-    server = uvicorn.Server(server_config(tls, create_app(cell=cell), "127.0.0.1", port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert server.started
-    yield TlsServer(f"https://127.0.0.1:{port}", ca, cell)
-    server.should_exit = True
-    thread.join(timeout=10)
+    port = free_port()
+    with serving(server_config(tls, create_app(cell=cell), "127.0.0.1", port, log_level="warning")):
+        yield TlsServer(f"https://127.0.0.1:{port}", ca, cell)
     cell.db.dispose()
 
 

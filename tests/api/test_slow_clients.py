@@ -7,24 +7,17 @@ deadlines, driven over raw sockets so the test controls every byte and pause.
 from __future__ import annotations
 
 import socket
-import threading
 import time
 from collections.abc import Iterator
 
 import pytest
-import uvicorn
 
 from intelcell.api.app import create_app
 from intelcell.cell import open_cell
 from intelcell.cli.serve import server_config
 from intelcell.settings import Settings
 from tests.conftest import FakeClock
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+from tests.servers import free_port, serving
 
 
 @pytest.fixture
@@ -32,17 +25,9 @@ def port(settings: Settings, clock: FakeClock) -> Iterator[int]:
     """A server whose clients have one second for a head and one for a body."""
     strict = settings.replace(head_timeout_s=1, body_timeout_s=1)
     cell = open_cell(strict, clock)
-    chosen = _free_port()
-    server = uvicorn.Server(server_config(strict, create_app(cell=cell), "127.0.0.1", chosen, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert server.started
-    yield chosen
-    server.should_exit = True
-    thread.join(timeout=10)
+    chosen = free_port()
+    with serving(server_config(strict, create_app(cell=cell), "127.0.0.1", chosen, log_level="warning")):
+        yield chosen
     cell.db.dispose()
 
 

@@ -9,9 +9,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -20,6 +17,7 @@ import uvicorn
 
 from intelcell.api.app import create_app
 from intelcell.cell import Cell
+from tests.servers import free_port, serving
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -30,26 +28,12 @@ CHROMIUM_ARGS = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture
 def live_server(cell: Cell) -> Iterator[str]:
     """The app on a loopback port, served by uvicorn in a thread; its base URL."""
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(cell=cell), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert server.started, "the test server did not start"
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    port = free_port()
+    with serving(uvicorn.Config(create_app(cell=cell), host="127.0.0.1", port=port, log_level="warning")):
+        yield f"http://127.0.0.1:{port}"
 
 
 @pytest.fixture(scope="session")

@@ -23,7 +23,6 @@ import json
 import multiprocessing
 import os
 import random
-import socket
 import threading
 import time
 import uuid
@@ -50,6 +49,7 @@ from intelcell.recovery import link_unlinked_records
 from intelcell.settings import Settings
 from intelcell.store import audit, tokens, users
 from intelcell.store.schema import air_inbox, objects, persons
+from tests.servers import free_port
 
 pytestmark = pytest.mark.slow
 
@@ -78,12 +78,6 @@ class Bed:
     collection: str
     writes: list[Write] = field(default_factory=list)
     refusals: list[str] = field(default_factory=list)  # answers that were neither success nor a dead server
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _serve(settings: Settings, port: int) -> None:
@@ -194,7 +188,7 @@ def _writer(bed: Bed, base: str, kind: str, stop: threading.Event, counter: Iter
 
 def _crash_once(bed: Bed, rng: random.Random, counter: Iterator[int]) -> None:
     """Start a server, let the writers run, and SIGKILL it mid-stream."""
-    port = _free_port()
+    port = free_port()
     server = multiprocessing.get_context("fork").Process(target=_serve, args=(bed.settings, port), daemon=True)
     server.start()
     base = f"http://127.0.0.1:{port}"

@@ -23,15 +23,15 @@ from hypothesis import strategies as st
 
 from intelcell.cell import Cell
 from intelcell.domain import marking
-from intelcell.domain.label import Label, parse
+from intelcell.domain.label import Label
 from intelcell.domain.policy import Viewer, can_read
-from intelcell.exchange import collections, ingest, reading
+from intelcell.exchange import ingest, reading
 from intelcell.exchange.collections import Collection
 from intelcell.exchange.search import SearchQuery, search
 from intelcell.store.users import User
-from tests.leakhunt.world import random_label
+from tests.leakhunt.world import hunt_collection, random_label
 from tests.leakhunt.world import writer as world_writer
-from tests.strategies import COMMUNITIES, MEMBERS, viewers
+from tests.strategies import MEMBERS, viewers
 
 OBJECTS = 150
 HUNT_EXAMPLES = 1_000 * (10 if os.environ.get("INTELCELL_LEAK_HUNT") == "long" else 1)
@@ -46,17 +46,7 @@ HUNT = settings(
 @pytest.fixture
 def world(cell: Cell) -> tuple[Collection, dict[str, tuple[Label, str, str]]]:
     """The store: object id -> (label, originator, type), for the objects ingest accepted."""
-    collection = collections.create(
-        cell,
-        title="hunt",
-        description="generated leak hunt",
-        default_label=parse("NATO RESTRICTED // REL TO COALITION", cell.vocabulary),
-        readers=list(MEMBERS),
-        writers=list(MEMBERS),
-        release_limit=list(MEMBERS + COMMUNITIES),
-        alias=None,
-        audit_path="test",
-    )
+    collection = hunt_collection(cell)
     rng = random.Random(20261128)
     drawn = [random_label(rng, cell) for _ in range(OBJECTS)]
     stored: dict[str, tuple[Label, str, str]] = {}

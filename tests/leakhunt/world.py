@@ -30,6 +30,7 @@ from intelcell.fighters import records
 from intelcell.fighters.records import SubmitError
 from intelcell.store import users
 from intelcell.store.users import User
+from tests.airpicture.conftest import SENSOR_LABEL_CHOICES
 from tests.strategies import COMMUNITIES, MEMBERS, POLICIES
 
 OBJECTS, RELATIONSHIPS, PERSONS, SENSORS, AIRCRAFT = 90, 30, 40, 4, 10
@@ -50,17 +51,6 @@ NAMES = [
     "Hamza Benali",
 ]
 
-# Sensor labels as sensors carry them (fully random ones make nearly every track unreadable to all).
-SENSOR_LABELS = [
-    "NATO UNCLASSIFIED // REL TO COALITION",
-    "NATO CONFIDENTIAL // REL TO COALITION",
-    "NATO SECRET // REL TO NATO",
-    "NATO SECRET // REL TO LEVANT",
-    "NATO SECRET // REL TO USA, TUR",
-    "NATO RESTRICTED // REL TO COALITION // SIGINT",
-    "TUR SECRET",
-    "USA CONFIDENTIAL // REL TO IRQ, TUR",
-]
 
 _CANARY = re.compile(
     r"(\d{8})-0000-4000-8000-000000000000"  # object id
@@ -176,10 +166,9 @@ class World:
         return out
 
 
-def build(cell: Cell, seed: int = 20261128) -> World:
-    """Store the world through the real write paths; what a path refuses is left out of it."""
-    rng = random.Random(seed)
-    collection = collections.create(
+def hunt_collection(cell: Cell) -> Collection:
+    """A collection every sample member reads and writes, releasable to all of them."""
+    return collections.create(
         cell,
         title="hunt",
         description="generated leak hunt",
@@ -190,7 +179,12 @@ def build(cell: Cell, seed: int = 20261128) -> World:
         alias=None,
         audit_path="test",
     )
-    world = World(cell, collection)
+
+
+def build(cell: Cell, seed: int = 20261128) -> World:
+    """Store the world through the real write paths; what a path refuses is left out of it."""
+    rng = random.Random(seed)
+    world = World(cell, hunt_collection(cell))
     _objects(world, rng)
     _records(world, rng)
     _tracks(world, rng)
@@ -263,7 +257,8 @@ def _tracks(world: World, rng: random.Random) -> None:
     admin = writer(cell, "NATO", role="admin")
     for index in range(SENSORS):
         member = rng.choice(MEMBERS)
-        data, provenance = (parse(rng.choice(SENSOR_LABELS), cell.vocabulary) for _ in range(2))
+        # Labels sensors carry: fully random ones make nearly every track unreadable to everyone.
+        data, provenance = (parse(rng.choice(SENSOR_LABEL_CHOICES), cell.vocabulary) for _ in range(2))
         radar = Sensor(f"{member.lower()}-hs{index}", member, SensorKind.RADAR, 36.0, 43.0, 500.0, 100.0)
         sensors.register_sensor(cell, admin, radar, data.text(), provenance.text(), path="test")
         world.sensors[index] = (Held(data, member), Held(provenance, member))
