@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo serve test test-sqlite test-postgres lint system-deps system-deps-test bench bench-fighters bench-airpicture clean
+.PHONY: demo serve test test-long test-sqlite test-postgres lint system-deps system-deps-test bench bench-fighters bench-airpicture bench-load clean
 
 $(STAMP): pyproject.toml
 	scripts/check-python $(PYTHON)
@@ -28,6 +28,10 @@ serve: system-deps $(STAMP)
 
 test: system-deps-test $(STAMP)  ## The whole suite: on SQLite, then on a throwaway PostgreSQL
 	PATH="$(CURDIR)/$(BIN):$$PATH" scripts/test
+
+test-long: system-deps-test $(STAMP)  ## Issue 8's long variants on both databases: leak hunt, crash kills and fuzzing, ten times each
+	INTELCELL_LEAK_HUNT=long INTELCELL_CRASH=long INTELCELL_FUZZ=long PATH="$(CURDIR)/$(BIN):$$PATH" \
+		scripts/test tests/leakhunt tests/crash tests/fuzz
 
 lint: $(STAMP)
 	$(BIN)/ruff check intelcell tests bench
@@ -53,6 +57,9 @@ bench-airpicture: $(STAMP)  ## Tracker beside Stone Soup (OSPA, GOSPA, SIAP, spe
 	$(BIN)/python bench/airpicture_eval.py
 	$(BIN)/python bench/airpicture_latency.py
 	$(BIN)/python bench/asterix_speed.py
+
+bench-load: $(STAMP)  ## Load test on loopback: 50 clients (TAXII, screening, air-picture feed) for 5 min, errors and memory growth
+	$(BIN)/python bench/load_test.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis intelcell.egg-info
