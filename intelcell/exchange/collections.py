@@ -10,7 +10,7 @@ from sqlalchemy import Connection, select
 
 from intelcell.cell import Cell
 from intelcell.domain.label import Label
-from intelcell.domain.policy import releasability
+from intelcell.domain.policy import can_read, releasability
 from intelcell.store import audit
 from intelcell.store.audit import AuditEvent
 from intelcell.store.schema import collections
@@ -41,6 +41,19 @@ class Collection:
     def can_write(self, user: User, cell: Cell) -> bool:
         """Whether the user's member may add objects to this collection."""
         return user.member in cell.registry.expand(self.writers)
+
+    def assign_refusal(self, user: User, label: Label, cell: Cell) -> str | None:
+        """Why ``user`` may not put ``label`` on an object in this collection; None when it may.
+
+        The one rule of TAXII ingest and of the label picker: within the user's clearance and
+        caveats (it could read its own member's object under the label), and releasing no further
+        than the administrator allows this collection.
+        """
+        if not can_read(user.viewer, label, user.member, cell.registry):
+            return "is above what the submitter may assign (clearance or caveats)"
+        if not self.allows_release(label, cell):
+            return "releases beyond what this collection allows"
+        return None
 
     def allows_release(self, label: Label, cell: Cell) -> bool:
         """Whether a label stays within what the administrator allows this collection to release."""

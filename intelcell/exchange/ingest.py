@@ -154,11 +154,8 @@ class _Authoriser:
             raise Rejected(self.verdicts[key])
 
     def _reason(self, label: Label, what: str) -> str | None:
-        if not can_read(self.user.viewer, label, self.user.member, self.cell.registry):
-            return f"{what} {label.text()} is above what the submitter may assign (clearance or caveats)"
-        if not self.collection.allows_release(label, self.cell):
-            return f"{what} {label.text()} releases beyond what this collection allows"
-        return None
+        refusal = self.collection.assign_refusal(self.user, label, self.cell)
+        return f"{what} {label.text()} {refusal}" if refusal else None
 
 
 def _portions(obj: dict[str, Any], resolver: LabelResolver) -> dict[str, Label]:

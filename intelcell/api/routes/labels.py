@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from intelcell.api.auth import cell_of, current_user
@@ -12,6 +12,8 @@ from intelcell.api.errors import ApiError
 from intelcell.domain import marking
 from intelcell.domain.label import LabelError, parse
 from intelcell.domain.policy import can_read
+from intelcell.domain.readers import readers_of
+from intelcell.exchange import collections
 from intelcell.store.users import User
 
 router = APIRouter(prefix="/api/v1/labels", tags=["labels"])
@@ -39,6 +41,49 @@ def parse_label(body: ParseRequest, request: Request, _user: Annotated[User, Dep
     if label.tlp:
         answer["tlp_marking_definition"] = marking.tlp_marking_definition(label.tlp)
     return answer
+
+
+@router.get("/readers")
+def label_readers(
+    request: Request,
+    user: Annotated[User, Depends(current_user)],
+    label: Annotated[str, Query(min_length=1, max_length=1000, examples=["NATO SECRET // REL TO COALITION"])],
+    collection: Annotated[str | None, Query(min_length=1, max_length=200)] = None,
+) -> dict[str, Any]:
+    """Who will be able to read an object the caller labels so, and whether the caller may assign the label.
+
+    The label picker's answer, by the rule every write path applies: within the caller's clearance
+    and caveats, and, given a ``collection`` the caller writes to, within its release limit. 422
+    for text that is not a label; 404 for a collection the caller may not write to.
+    """
+    cell = cell_of(request)
+    try:
+        parsed = parse(label, cell.vocabulary)
+    except LabelError as exc:
+        raise ApiError(422, "invalid_label", str(exc)) from None
+    if collection is None:
+        mine = can_read(user.viewer, parsed, user.member, cell.registry)
+        refusal = None if mine else "is above what the submitter may assign (clearance or caveats)"
+    else:
+        with cell.db.read() as conn:
+            found = collections.get(conn, cell, collection)
+        if found is None or not found.can_write(user, cell):
+            raise ApiError(404, "not_found", f"no collection '{collection}' you may write to")
+        refusal = found.assign_refusal(user, parsed, cell)
+    readers = readers_of(parsed, user.member, cell.registry)
+    return {
+        "label": parsed.text(),
+        "assignable": refusal is None,
+        "refusal": f"label {parsed.text()} {refusal}" if refusal else None,
+        "readers": {
+            "members": sorted(readers.members),
+            "clearance": readers.clearance,
+            "caveats": sorted(readers.caveats),
+            "orcon": readers.only_originator_shares,
+            "tlp": readers.tlp,
+        },
+        "sentence": readers.sentence(cell.registry),
+    }
 
 
 @router.get("/extension-definition")
