@@ -34,6 +34,7 @@ UI_PREFIXES = (
     "/audit",
     "/oversight",
     "/admin",
+    "/labels/",
 )
 
 

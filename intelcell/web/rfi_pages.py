@@ -24,6 +24,7 @@ from intelcell.exchange import rfis
 from intelcell.exchange.rfis import Rfi, RfiError
 from intelcell.store.users import User
 from intelcell.web import csp
+from intelcell.web.picker import readers_hint
 from intelcell.web.render import Refused, render, require_csrf, session_of
 
 router = APIRouter(include_in_schema=False, route_class=csp.ProtectedRoute)
@@ -138,6 +139,7 @@ def _composer(
         communities=communities,
         priorities=rfis.PRIORITIES,
         label_options=_usable_labels(cell, user),
+        readers=readers_hint(cell, user, form.get("label", "")),
     )
 
 
@@ -256,6 +258,7 @@ def _thread(
         form=form or {"label": rfi.label},
         errors=errors or {},
         label_options=_usable_labels(cell, user),
+        readers=readers_hint(cell, user, (form or {"label": rfi.label}).get("label", "")),
     )
 
 

@@ -11,6 +11,7 @@ from intelcell.web import (
     fighters_pages,
     oversight_pages,
     pages,
+    picker,
     rfi_pages,
 )
 
@@ -26,4 +27,5 @@ MODULES = (
     audit_pages,
     oversight_pages,
     admin_pages,
+    picker,
 )

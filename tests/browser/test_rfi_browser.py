@@ -76,3 +76,25 @@ def test_one_member_asks_another_answers_and_a_third_sees_nothing(
 
     for opened in (browser, second):
         assert opened.violations == [] and opened.dialogs == []
+
+
+def test_the_label_picker_says_who_will_read_as_the_label_is_typed(browser: Browser, make_user: MakeUser) -> None:
+    _fra, token = make_user("FRA", "NATO SECRET", name="fra.picker")
+    browser.sign_in(token)
+    browser.goto("/rfis/new")
+    page = browser.page
+    line = page.locator("#label-readers")
+    assert line.text_content() == "Type or choose a label to see who will be able to read it."
+    page.fill("#label", SHARED)
+    page.wait_for_selector("#label-readers:has-text('Readable by users of FRA')")  # no eval under the CSP
+    assert (
+        line.text_content()
+        == "Readable by users of FRA, NATO (the organisation) and TUR, cleared NATO SECRET or higher."
+    )
+    assert "refused" not in (line.get_attribute("class") or "")
+    page.fill("#label", "NATO SECRET // REL TO COALITION // SIGINT")  # a caveat this user does not hold
+    page.wait_for_selector("#label-readers.refused")
+    assert "You may not use this label" in (line.text_content() or "")
+    page.fill("#label", "NATO SEKRET")
+    page.wait_for_selector("#label-readers.refused:not(:has-text('You may not'))")
+    assert "classification" in (line.text_content() or "")  # the parser's reason

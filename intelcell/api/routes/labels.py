@@ -12,8 +12,7 @@ from intelcell.api.errors import ApiError
 from intelcell.domain import marking
 from intelcell.domain.label import LabelError, parse
 from intelcell.domain.policy import can_read
-from intelcell.domain.readers import readers_of
-from intelcell.exchange import collections
+from intelcell.exchange.assigning import NoSuchCollection, picker_answer
 from intelcell.store.users import User
 
 router = APIRouter(prefix="/api/v1/labels", tags=["labels"])
@@ -56,34 +55,12 @@ def label_readers(
     and caveats, and, given a ``collection`` the caller writes to, within its release limit. 422
     for text that is not a label; 404 for a collection the caller may not write to.
     """
-    cell = cell_of(request)
     try:
-        parsed = parse(label, cell.vocabulary)
+        return picker_answer(cell_of(request), user, label, collection)
     except LabelError as exc:
         raise ApiError(422, "invalid_label", str(exc)) from None
-    if collection is None:
-        mine = can_read(user.viewer, parsed, user.member, cell.registry)
-        refusal = None if mine else "is above what the submitter may assign (clearance or caveats)"
-    else:
-        with cell.db.read() as conn:
-            found = collections.get(conn, cell, collection)
-        if found is None or not found.can_write(user, cell):
-            raise ApiError(404, "not_found", f"no collection '{collection}' you may write to")
-        refusal = found.assign_refusal(user, parsed, cell)
-    readers = readers_of(parsed, user.member, cell.registry)
-    return {
-        "label": parsed.text(),
-        "assignable": refusal is None,
-        "refusal": f"label {parsed.text()} {refusal}" if refusal else None,
-        "readers": {
-            "members": sorted(readers.members),
-            "clearance": readers.clearance,
-            "caveats": sorted(readers.caveats),
-            "orcon": readers.only_originator_shares,
-            "tlp": readers.tlp,
-        },
-        "sentence": readers.sentence(cell.registry),
-    }
+    except NoSuchCollection as exc:
+        raise ApiError(404, "not_found", str(exc)) from None
 
 
 @router.get("/extension-definition")
