@@ -21,6 +21,7 @@ from intelcell.api.routes import match as match_routes
 from intelcell.api.routes import oversight as oversight_routes
 from intelcell.api.routes import persons as persons_routes
 from intelcell.api.routes import resolution as resolution_routes
+from intelcell.api.routes import watchlist as watchlist_routes
 from intelcell.api.throttle import FailureThrottle
 from intelcell.cell import Cell, open_cell
 from intelcell.clock import Clock, system_clock
@@ -67,6 +68,7 @@ def create_app(
     app.include_router(persons_routes.router)
     app.include_router(match_routes.router)
     app.include_router(resolution_routes.router)
+    app.include_router(watchlist_routes.router)
     app.include_router(airpicture_routes.router)
     app.include_router(oversight_routes.router)
     app.include_router(taxii_routes.router)

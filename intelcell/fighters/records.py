@@ -27,7 +27,7 @@ from intelcell.clock import iso
 from intelcell.domain.label import Label, LabelError
 from intelcell.domain.person import Profile, blocking_keys
 from intelcell.domain.policy import NotAssignable, Viewer, assignable
-from intelcell.fighters import index, resolution
+from intelcell.fighters import index, resolution, watchlists
 from intelcell.fighters.entities import Entity, EntityError, validate_all
 from intelcell.store import audit
 from intelcell.store.audit import AuditEvent
@@ -277,6 +277,8 @@ def store(
                 ids = [r.id for r in stored]
                 event = AuditEvent("write", "person.add", path, user.member, user.name, ids, [label.text()], detail)
                 audit.append(conn, event, now)
+                # Continuous screening: members' watchlists hear of these versions with them, or not at all.
+                watchlists.match_records(conn, stored, now)
         if stored and link:
             # After the commit: a resolution failure must never refuse records already stored.
             resolution.resolve_records(cell, None, [r.id for r in stored])

@@ -308,6 +308,39 @@ person_hits = Table(
     Index("ix_person_hits_person", "person_id"),
 )
 
+# Members' watchlists (issue 9): persons a member wants to hear about, never shown to other
+# members, and the alerts raised when any member's new record version matches one. An alert keeps
+# the hit's ref (person_hits): the holder sees the match as a hit, and the watcher learns more only
+# as far as it may read the record. Created by migration 0013.
+watchlist_entries = Table(
+    "watchlist_entries",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("member", String(16), nullable=False),
+    Column("created_by", Integer, ForeignKey("users.id"), nullable=False),
+    Column("caption", Text, nullable=False),  # the first name given, for lists
+    Column("properties", Text, nullable=False),  # JSON: the FollowTheMoney properties as entered
+    Column("profile", Text, nullable=False),  # JSON: domain.person.Profile
+    Column("threshold", Float, nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("removed_at", UtcDateTime(), nullable=True),
+    Index("ix_watchlist_entries_member", "member"),
+)
+
+watchlist_alerts = Table(
+    "watchlist_alerts",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("entry_id", String(32), ForeignKey("watchlist_entries.id"), nullable=False),
+    Column("member", String(16), nullable=False),  # the watching member
+    Column("person_id", String(200), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("ref", String(32), nullable=False),  # = person_hits.ref
+    Column("score", Float, nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Index("ix_watchlist_alerts_member", "member", "id"),
+)
+
 person_links = Table(
     "person_links",
     metadata,

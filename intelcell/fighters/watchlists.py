@@ -1,0 +1,301 @@
+"""Watchlists and continuous screening: a member hears when any member's new record matches a person it watches.
+
+A member's watchlist is its own: its users add and remove entries (names in any script, partial
+birth dates, nationality, documents, each with a threshold), and no other member ever sees an
+entry, its number or whether one exists. Whenever any member stores a record version, it is
+compared with every live entry that shares a candidate key with it, in the same transaction
+(`records.store`), so an alert can no more be lost in a crash than the record itself.
+
+An alert is disclosed by the hit/no-hit rule of screening, decided per viewer when it is read:
+a user who may read the record sees it with its score and explanation; otherwise, if the record is
+discoverable, the user sees only a hit (an opaque reference, and the holder if the record allows)
+and may ask the holder through an RFI; otherwise nothing. The score is computed without name
+frequencies, so it does not depend on what the watcher may read. The holder sees each alert as a
+hit on its record (`person_hits`), as it sees screening hits.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import Connection, func, select
+
+from intelcell.cell import Cell
+from intelcell.clock import iso
+from intelcell.domain.matching import ftf_v2
+from intelcell.domain.person import Profile, blocking_keys
+from intelcell.fighters import entities
+from intelcell.store import audit
+from intelcell.store.audit import AuditEvent
+from intelcell.store.schema import person_hits, persons, watchlist_alerts, watchlist_entries
+from intelcell.store.users import User
+
+MAX_ENTRIES = 1_000  # per member: a watchlist, not a second database
+MAX_ALERTS = 500  # per page
+
+
+class WatchlistError(ValueError):
+    """A watchlist entry that cannot be stored; the message is the reason for the caller."""
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One person a member watches for."""
+
+    id: str
+    caption: str
+    properties: dict[str, list[str]]
+    threshold: float
+    created_at: datetime
+
+    def to_json(self) -> dict[str, Any]:
+        """The entry as its own member's users see it."""
+        return {
+            "id": self.id,
+            "caption": self.caption,
+            "properties": self.properties,
+            "threshold": self.threshold,
+            "created_at": iso(self.created_at),
+        }
+
+
+@dataclass(frozen=True)
+class Alert:
+    """An alert as one viewer may see it: the record (readable) or a hit (not readable, discoverable)."""
+
+    id: int
+    entry_id: str
+    entry_caption: str
+    created_at: datetime
+    ref: str
+    record_id: str | None = None  # None for a hit
+    caption: str | None = None
+    holder: str | None = None  # a hit names its holder only when the record allows
+    score: float | None = None
+    label: str | None = None
+
+    @property
+    def is_hit(self) -> bool:
+        """True when the viewer may not read the record: it learns only that a member holds a match."""
+        return self.record_id is None
+
+    def to_json(self) -> dict[str, Any]:
+        """The alert as the API shows it."""
+        out: dict[str, Any] = {
+            "id": self.id,
+            "entry": {"id": self.entry_id, "caption": self.entry_caption},
+            "created_at": iso(self.created_at),
+            "kind": "hit" if self.is_hit else "record",
+        }
+        if self.is_hit:
+            out["hit"] = {"ref": self.ref, "holder": self.holder}
+        else:
+            out["record"] = {"id": self.record_id, "caption": self.caption, "holder": self.holder, "label": self.label}
+            out["score"] = self.score
+        return out
+
+
+def _entry(row: Any) -> Entry:
+    return Entry(row.id, row.caption, json.loads(row.properties), row.threshold, row.created_at)
+
+
+def add(cell: Cell, user: User, properties: Mapping[str, Any], threshold: float | None = None) -> Entry:
+    """Add a person to the caller's member's watchlist; WatchlistError with the reason if it cannot be."""
+    threshold = ftf_v2.THRESHOLD if threshold is None else threshold
+    if not 0.5 <= threshold <= 1.0:
+        raise WatchlistError("threshold must be between 0.5 and 1 (0.7 is a match in screening)")
+    if not isinstance(properties, Mapping):
+        raise WatchlistError("entry: properties must be an object")
+    listed = {k: [v] if isinstance(v, str) else v for k, v in properties.items()}
+    try:  # the validation of a stored record (a watchlist entry is a Person as well)
+        profile = entities.validate({"id": "entry", "schema": "Person", "properties": listed}, "entry").profile
+    except entities.EntityError as exc:
+        raise WatchlistError(str(exc).replace(" (id 'entry')", "")) from None
+    now = cell.clock()
+    entry_id = secrets.token_hex(16)
+    with cell.db.write() as conn:
+        count = conn.execute(
+            select(func.count())
+            .select_from(watchlist_entries)
+            .where(watchlist_entries.c.member == user.member, watchlist_entries.c.removed_at.is_(None))
+        ).scalar_one()
+        if count >= MAX_ENTRIES:
+            raise WatchlistError(f"a watchlist holds at most {MAX_ENTRIES} persons: remove some first")
+        conn.execute(
+            watchlist_entries.insert().values(
+                id=entry_id,
+                member=user.member,
+                created_by=user.id,
+                caption=profile.names[0].text,
+                properties=json.dumps(listed, ensure_ascii=False),
+                profile=json.dumps(profile.to_json(), ensure_ascii=False),
+                threshold=threshold,
+                created_at=now,
+                removed_at=None,
+            )
+        )
+        _audit(conn, user, "watchlist.add", entry_id, now)
+    return Entry(entry_id, profile.names[0].text, listed, threshold, now)
+
+
+def _audit(conn: Connection, user: User, operation: str, entry_id: str, now: datetime) -> None:
+    # The entry by id, never the person: administrators of other members read the log.
+    event = AuditEvent("write", operation, "watchlist", user.member, user.name, (), (), {"entry": entry_id})
+    audit.append(conn, event, now)
+
+
+def remove(cell: Cell, user: User, entry_id: str) -> bool:
+    """Remove an entry of the caller's member; False alike when missing, removed or another member's."""
+    now = cell.clock()
+    with cell.db.write() as conn:
+        done = conn.execute(
+            watchlist_entries.update()
+            .where(
+                watchlist_entries.c.id == entry_id,
+                watchlist_entries.c.member == user.member,
+                watchlist_entries.c.removed_at.is_(None),
+            )
+            .values(removed_at=now)
+        )
+        if done.rowcount != 1:
+            return False
+        event = AuditEvent(
+            "write", "watchlist.remove", "watchlist", user.member, user.name, (), (), {"entry": entry_id}
+        )
+        audit.append(conn, event, now)
+    return True
+
+
+def entries(conn: Connection, user: User) -> list[Entry]:
+    """The caller's member's live entries, newest first."""
+    query = (
+        select(watchlist_entries)
+        .where(watchlist_entries.c.member == user.member, watchlist_entries.c.removed_at.is_(None))
+        .order_by(watchlist_entries.c.created_at.desc(), watchlist_entries.c.id)
+    )
+    return [_entry(row) for row in conn.execute(query)]
+
+
+@lru_cache(maxsize=10_000)
+def _watched(profile_json: str) -> tuple[Profile, frozenset[str]]:
+    """An entry's profile and candidate keys, decoded once per process (entries never change)."""
+    profile = Profile.from_json(json.loads(profile_json))
+    return profile, frozenset(blocking_keys(profile))
+
+
+def match_records(conn: Connection, stored: Sequence[Any], now: datetime) -> int:
+    """Alert every live entry a just-stored record version matches, in the storing transaction; how many.
+
+    ``stored`` are `records.Record` versions (pk, id, version, member, profile, discoverable).
+    Entries are compared only with records sharing a candidate key, as screening does.
+    """
+    live = conn.execute(
+        select(
+            watchlist_entries.c.id,
+            watchlist_entries.c.member,
+            watchlist_entries.c.created_by,
+            watchlist_entries.c.profile,
+            watchlist_entries.c.threshold,
+        ).where(watchlist_entries.c.removed_at.is_(None))
+    ).all()
+    if not live or not stored:
+        return 0
+    watched = [(row, *_watched(row.profile)) for row in live]
+    alerts, hits = [], []
+    for record in stored:
+        keys = blocking_keys(record.profile)
+        for row, profile, entry_keys in watched:
+            if not keys & entry_keys:
+                continue
+            score = ftf_v2.compare(profile, record.profile, row.threshold).score
+            if score < row.threshold:
+                continue
+            ref = secrets.token_hex(16)
+            alerts.append(
+                {
+                    "entry_id": row.id,
+                    "member": row.member,
+                    "person_id": record.id,
+                    "version": record.version,
+                    "ref": ref,
+                    "score": score,
+                    "created_at": now,
+                }
+            )
+            if record.discoverable and record.member != row.member:
+                hits.append(
+                    {
+                        "ref": ref,
+                        "person_id": record.id,
+                        "holder": record.member,
+                        "querying_member": row.member,
+                        "querying_user_id": row.created_by,
+                        "score": score,
+                        "algorithm": ftf_v2.NAME,
+                        "created_at": now,
+                    }
+                )
+    if alerts:
+        conn.execute(watchlist_alerts.insert(), alerts)
+    if hits:
+        conn.execute(person_hits.insert(), hits)
+    return len(alerts)
+
+
+def alerts(cell: Cell, conn: Connection, user: User, limit: int = 100, before: int | None = None) -> list[Alert]:
+    """The caller's member's alerts as the caller may see them, newest first (``before``: an alert id)."""
+    if not 1 <= limit <= MAX_ALERTS:
+        raise WatchlistError(f"limit must be between 1 and {MAX_ALERTS}")
+    readable = cell.labels.readable(conn, user.viewer, cell.registry)
+    query = (
+        select(
+            watchlist_alerts,
+            watchlist_entries.c.caption.label("entry_caption"),
+            persons.c.label_id,
+            persons.c.member.label("holder"),
+            persons.c.entity,
+            persons.c.discoverable,
+            persons.c.disclose_holder,
+        )
+        .join(watchlist_entries, watchlist_entries.c.id == watchlist_alerts.c.entry_id)
+        .join(
+            persons,
+            (persons.c.id == watchlist_alerts.c.person_id) & (persons.c.version == watchlist_alerts.c.version),
+        )
+        .where(watchlist_alerts.c.member == user.member, watchlist_entries.c.removed_at.is_(None))
+        .order_by(watchlist_alerts.c.id.desc())
+    )
+    if before is not None:
+        query = query.where(watchlist_alerts.c.id < before)
+    out: list[Alert] = []
+    # Read in pages until ``limit`` are shown: alerts the viewer may see nothing of are skipped.
+    for row in conn.execute(query.execution_options(yield_per=limit)):
+        if readable.allows(row.label_id, row.holder, user.member):
+            label = cell.labels.label(conn, row.label_id)
+            caption = (json.loads(row.entity).get("properties", {}).get("name") or [row.person_id])[0]
+            out.append(
+                Alert(
+                    row.id,
+                    row.entry_id,
+                    row.entry_caption,
+                    row.created_at,
+                    row.ref,
+                    record_id=row.person_id,
+                    caption=caption,
+                    holder=row.holder,
+                    score=row.score,
+                    label=label.text() if label else None,
+                )
+            )
+        elif row.discoverable:
+            holder = row.holder if row.disclose_holder else None
+            out.append(Alert(row.id, row.entry_id, row.entry_caption, row.created_at, row.ref, holder=holder))
+        if len(out) >= limit:
+            break
+    return out
