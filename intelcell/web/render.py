@@ -39,6 +39,7 @@ NAV: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("/fighters/screen", "Screening", ()),
     ("/fighters/persons", "Persons", ()),
     ("/fighters/review", "Review queue", ()),
+    ("/fighters/watchlist", "Watchlist", ()),
     ("/rfis", "RFIs", ()),
     ("/airpicture", "Air picture", ()),
     ("/oversight", "Oversight", ()),

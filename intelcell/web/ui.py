@@ -13,6 +13,7 @@ from intelcell.web import (
     pages,
     picker,
     rfi_pages,
+    watchlist_pages,
 )
 
 #: Every module that registers routes of the UI; each page handler checks the browser session
@@ -23,6 +24,7 @@ MODULES = (
     assets,
     exchange_pages,
     fighters_pages,
+    watchlist_pages,
     rfi_pages,
     audit_pages,
     oversight_pages,
