@@ -19,11 +19,11 @@ memory is read from /proc/<pid>/status every ``sample_s`` seconds.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
 import math
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -40,6 +40,7 @@ from intelcell.demo import persons, scenario
 from intelcell.demo.fighters import generate
 from intelcell.domain import names
 from intelcell.settings import Settings
+from tests.servers import free_port
 
 TAXII_ACCEPT = "application/taxii+json;version=2.1"
 #: Demo users the clients act as, round robin: different members, clearances and caveats.
@@ -104,13 +105,6 @@ class Server:
 
 
 # -- the server --------------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    """A free TCP port on loopback."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def start_server(database_url: str, port: int, log_path: Path) -> subprocess.Popen[bytes]:
@@ -383,7 +377,10 @@ def run_load(server: Server, tokens: dict[str, str], config: Config) -> dict[str
     """Run the load and return its summary (see ``summarise``)."""
     run = Run(server, tokens, config)
     cpu = time.process_time()
-    asyncio.run(run.run())
+    # A loop of its own in a thread of its own: under pytest, Playwright's sync API may already
+    # run an event loop in this thread, and asyncio.run refuses to nest.
+    with concurrent.futures.ThreadPoolExecutor(1) as worker:
+        worker.submit(asyncio.run, run.run()).result()
     return summarise(run, time.process_time() - cpu)
 
 
