@@ -1,11 +1,12 @@
 """Generated leak hunt over the HTTP surface: every read path, for random viewers, against one world.
 
-The world (``tests.leakhunt.world``) holds objects, relationships, person records, sensors and
-tracks under random labels, stored through the real write paths. For each generated viewer (any
+The world (``tests.leakhunt.world``) holds objects (half with a portion-labelled description),
+relationships, person records, sensors and tracks under random labels, stored through the real
+write paths. For each generated viewer (any
 sample member, any clearance and caveats) a user and token are made, a browser session is signed
 in, and every read path is asked: TAXII pages (following cursors), manifests, objects, versions
 and status; search; objects; person records, screening and hits; resolved persons; the air
-picture's tracks, sensors and CoT export; oversight figures; the audit views; and the browser
+picture's tracks, sensors, CoT export and live feed (every tenth viewer: a stream lasts a second); oversight figures; the audit views; and the browser
 pages (home, search, object, graph data, persons, tracks, oversight, audit).
 
 Every answer, body and headers, is scanned for canaries the viewer may not see (ids, names,
@@ -18,6 +19,7 @@ answer exactly as asking for one that never existed. Each (viewer, path) pair is
 from __future__ import annotations
 
 import itertools
+import json
 import os
 import re
 import uuid
@@ -56,6 +58,8 @@ MISSING = 99_999_999  # an object index no world holds
 _VOLATILE = {"date", "content-length", "set-cookie"}
 _HELD = re.compile(r"([\d,]+) stored record\(s\) hold the name parts")
 _counter = itertools.count()
+_feeds = itertools.count()
+FEED_EVERY = 10
 
 
 @dataclass
@@ -151,7 +155,11 @@ def _taxii(probe: Probe, limit: int, index: int) -> None:
     asked = object_id(world.kinds[index], index)
     for kind, tail in (("taxii object", ""), ("taxii versions", "versions/")):
         if asked in readable:
-            assert probe.get(kind, f"{collection}/objects/{asked}/{tail}", Accept=TAXII).status_code == 200
+            answer = probe.get(kind, f"{collection}/objects/{asked}/{tail}", Accept=TAXII)
+            assert answer.status_code == 200
+            if kind == "taxii object" and index in world.portions:  # a portion it may read is served whole
+                shown = ("portion", index) not in probe.forbidden
+                assert (f"portion p{index:04d}" in answer.text) == shown
         else:
             fake = object_id(world.kinds[index], MISSING)
             probe.alike(kind, lambda oid, t=tail: f"{collection}/objects/{oid}/{t}", asked, fake)  # type: ignore[misc]
@@ -208,6 +216,10 @@ def _airpicture(probe: Probe) -> None:
         assert named == sensors_named, aircraft
     probe.get("sensors", "/api/v1/airpicture/sensors")
     probe.get("tracks cot", "/api/v1/airpicture/tracks.cot")
+    if next(_feeds) % FEED_EVERY == 0:  # a second per stream: every FEED_EVERY-th viewer
+        events = probe.get("feed", "/api/v1/airpicture/stream?seconds=1").text
+        snapshot = json.loads(events.split("\n\n")[0].splitlines()[1].removeprefix("data: "))
+        assert {int(t["icao24"][2:]) for t in snapshot["tracks"]} == set(expected)
 
 
 def _oversight(probe: Probe) -> None:

@@ -55,12 +55,13 @@ NAMES = [
 _CANARY = re.compile(
     r"(\d{8})-0000-4000-8000-000000000000"  # object id
     r"|hunted o(\d{4})"  # object name
+    r"|portion p(\d{4})"  # an object's description under a portion label
     r"|-hp(\d{4})\b"  # person record id
     r"|HPN(\d{4})X"  # person document number
     r"|-hs(\d+)\b"  # sensor id
     r"|\bee(\d{4})\b"  # aircraft address (icao24)
 )
-_KINDS = ("object-id", "object-name", "record-id", "record-number", "sensor", "aircraft")
+_KINDS = ("object-id", "object-name", "portion", "record-id", "record-number", "sensor", "aircraft")
 
 
 def canaries(text: str) -> set[tuple[str, int]]:
@@ -120,6 +121,7 @@ class World:
     cell: Cell
     collection: Collection
     objects: dict[int, Held] = field(default_factory=dict)  # by index
+    portions: dict[int, Label] = field(default_factory=dict)  # object index -> its description's label
     kinds: dict[int, str] = field(default_factory=dict)
     references: dict[int, tuple[int, int]] = field(default_factory=dict)  # relationship -> (source, target)
     statuses: list[str] = field(default_factory=list)  # TAXII status ids of the writers' envelopes
@@ -158,6 +160,11 @@ class World:
         # A readable relationship's own body names its ends: those ids are readable content.
         mentioned = {end for r, ends in self.references.items() if r in readable for end in ends}
         out = {("object-name", i) for i in self.objects if i not in readable}
+        out |= {
+            ("portion", i)
+            for i, label in self.portions.items()
+            if i not in readable or not can_read(viewer, label, self.objects[i].originator, self.cell.registry)
+        }
         out |= {("object-id", i) for i in self.objects if i not in readable and i not in mentioned}
         records_ = self.readable_records(viewer)
         out |= {(kind, i) for i in self.records if i not in records_ for kind in ("record-id", "record-number")}
@@ -192,9 +199,16 @@ def build(cell: Cell, seed: int = 20261128) -> World:
 
 
 def _store_object(world: World, rng: random.Random, index: int, kind: str, extra: dict[str, Any]) -> None:
-    """Ingest one object under a random label by a writer of a random member."""
+    """Ingest one object under a random label by a writer of a random member; half carry a portion label."""
     cell = world.cell
     label, originator = random_label(rng, cell), rng.choice(MEMBERS)
+    portion = random_label(rng, cell) if kind != "relationship" and rng.random() < 0.5 else None
+    if portion is not None:
+        extra = {
+            **extra,
+            "description": f"portion p{index:04d}",
+            "granular_markings": [{"marking_ref": marking.marking_id(portion), "selectors": ["description"]}],
+        }
     obj = {
         "type": kind,
         "spec_version": "2.1",
@@ -204,13 +218,15 @@ def _store_object(world: World, rng: random.Random, index: int, kind: str, extra
         "object_marking_refs": [marking.marking_id(label)],
         **extra,
     }
-    status = ingest.store(
-        cell, writer(cell, originator), world.collection, [marking.marking_definition(label), obj], "test"
-    )
+    definitions = {marking.marking_id(x): marking.marking_definition(x) for x in (label, portion) if x is not None}
+    envelope = [*definitions.values(), obj]
+    status = ingest.store(cell, writer(cell, originator), world.collection, envelope, "test")
     world.statuses.append(status["id"])
     if status["failure_count"] == 0:
         world.objects[index] = Held(label, originator)
         world.kinds[index] = kind
+        if portion is not None:
+            world.portions[index] = portion
 
 
 def _objects(world: World, rng: random.Random) -> None:
