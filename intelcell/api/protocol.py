@@ -4,8 +4,9 @@ uvicorn keeps a connection open for as long as a client takes to send a request'
 handful of clients sending a byte a minute (slowloris) hold the server's connections forever.
 Here a request's head must be complete within ``head_timeout`` seconds of its first byte (or of
 the connection opening); otherwise the client gets 408 and the connection is closed. The body
-has its own deadline in `intelcell.api.limits.RequestLimits`; idle keep-alive connections are
-closed by uvicorn's ``timeout_keep_alive``.
+has its own deadline in `intelcell.api.limits.RequestLimits`; a request answered before its body
+was read (refused by authentication or a limit) has its connection closed; idle keep-alive
+connections are closed by uvicorn's ``timeout_keep_alive``.
 
 Over TLS with client certificates (`intelcell.api.mtls`), the verified client certificate is
 put in the scope as the ASGI TLS extension says (``scope["extensions"]["tls"]
@@ -50,6 +51,16 @@ class GuardedProtocol(HttpToolsProtocol):
         """The head arrived in time."""
         self._disarm()
         super().on_headers_complete()
+
+    def on_response_complete(self) -> None:
+        """Close a connection whose request body was answered before it was read (401, 413, 400...).
+
+        uvicorn would keep it alive and discard the rest of the body as it trickles in, with no
+        deadline at all: a client without a credential could hold the connection for ever.
+        """
+        if self.cycle is not None and self.cycle.more_body and not self.transport.is_closing():
+            self.transport.close()
+        super().on_response_complete()
 
     def connection_lost(self, exc: Exception | None) -> None:
         """No deadline for a connection that is gone."""

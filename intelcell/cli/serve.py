@@ -37,8 +37,11 @@ def serve(host: str | None, port: int | None) -> None:
     validation.warm()
     click.echo("intelcell: loading name tables for screening (once per start)...", err=True)
     names.warm()
-    if linked := link_unlinked_records(current):
-        click.echo(f"intelcell: linked {linked} person records stored before a crash", err=True)
+    try:
+        if linked := link_unlinked_records(current):
+            click.echo(f"intelcell: linked {linked} person records stored before a crash", err=True)
+    except Exception as exc:  # linking is a refinement: it never keeps the service down
+        click.echo(f"intelcell: could not link person records at start ({exc}); run `intelcell resolve`", err=True)
     # The name tables are millions of long-lived objects: keep them out of every collection
     # (at 1M records, full collections over them made the screening p99 186 ms).
     gc.freeze()

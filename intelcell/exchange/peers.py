@@ -12,7 +12,7 @@ from intelcell.cell import Cell
 from intelcell.domain.policy import Clearance
 from intelcell.store import audit, users
 from intelcell.store.audit import AuditEvent
-from intelcell.store.schema import api_tokens, peers, web_sessions
+from intelcell.store.schema import api_tokens, client_certificates, peers, web_sessions
 from intelcell.store.users import User
 
 DIRECTIONS = ("pull", "push")
@@ -113,7 +113,8 @@ def remove(cell: Cell, name: str, *, actor: User | None = None, path: str = "cli
 
     The peer's row (with its bookmark and last error) is deleted. Its ``peer:NAME`` user is kept,
     because the objects, statuses and audit entries it wrote still name it, but every live token of
-    that user is revoked and its browser sessions are ended, so the peer can no longer authenticate.
+    that user is revoked, its browser sessions are ended and its client certificates (mutual TLS)
+    revoked, so the peer can no longer authenticate.
     ``actor`` (an administrator acting from a page) and ``path`` name who removed it and how.
     Raises PeerError for an unknown name, having changed nothing.
     """
@@ -128,7 +129,7 @@ def remove(cell: Cell, name: str, *, actor: User | None = None, path: str = "cli
         shared = conn.execute(
             select(func.count()).select_from(peers).where(peers.c.user_id == found.user_id)
         ).scalar_one()
-        revoked = ended = 0
+        revoked = ended = certificates = 0
         if not shared:
             revoked = conn.execute(
                 api_tokens.update()
@@ -136,6 +137,11 @@ def remove(cell: Cell, name: str, *, actor: User | None = None, path: str = "cli
                 .values(revoked_at=now)
             ).rowcount
             ended = conn.execute(web_sessions.delete().where(web_sessions.c.user_id == found.user_id)).rowcount
+            certificates = conn.execute(
+                client_certificates.update()
+                .where(client_certificates.c.user_id == found.user_id, client_certificates.c.revoked_at.is_(None))
+                .values(revoked_at=now)
+            ).rowcount
         audit.append(
             conn,
             AuditEvent(
@@ -151,6 +157,7 @@ def remove(cell: Cell, name: str, *, actor: User | None = None, path: str = "cli
                     "member": found.member,
                     "tokens_revoked": revoked,
                     "sessions_ended": ended,
+                    "certificates_revoked": certificates,
                 },
             ),
             now,

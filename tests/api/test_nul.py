@@ -38,6 +38,11 @@ def test_a_nul_in_a_json_body_is_refused_and_nothing_is_stored(taxii: Taxii) -> 
     assert taxii.client.get("/api/v1/persons/USA-n1", headers=bearer(taxii.token)).status_code == 404
 
 
+def test_a_nul_in_a_multipart_form_is_refused(client: TestClient) -> None:
+    files = {"question": (None, "who\x00is"), "csrf": (None, "x")}
+    assert client.post("/rfis", files=files).status_code == 400
+
+
 def test_a_nul_in_a_form_is_refused(client: TestClient) -> None:
     response = client.post(
         "/login", content=b"token=a%00b&csrf=x", headers={"Content-Type": "application/x-www-form-urlencoded"}

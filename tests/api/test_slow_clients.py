@@ -79,3 +79,12 @@ def test_a_slow_but_timely_client_is_served_and_its_connection_kept(port: int) -
         time.sleep(0.7)  # idle between requests: the head deadline starts with the next request's first byte
         sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
         assert sock.recv(4096).startswith(b"HTTP/1.1 200 ")
+
+
+def test_a_body_refused_before_it_was_read_closes_the_connection(port: int) -> None:
+    """Without a token, a 401 comes before the body; the rest of the body must not hold the connection."""
+    with socket.create_connection(("127.0.0.1", port)) as sock:
+        sock.sendall(b"POST /api/v1/labels/parse HTTP/1.1\r\nHost: x\r\nContent-Length: 100000000\r\n\r\n{")
+        data, waited = _answer(sock)
+        assert data.startswith(b"HTTP/1.1 401 ")
+        assert waited < 3  # closed after the answer, not kept alive while the body trickles

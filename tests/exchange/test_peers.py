@@ -6,12 +6,14 @@ from __future__ import annotations
 import json
 
 import pytest
+import trustme
 from sqlalchemy import func, select
 
 from intelcell.cell import Cell
 from intelcell.domain.policy import parse_clearance
 from intelcell.exchange import peers
-from intelcell.store import audit, tokens, web_sessions
+from intelcell.store import audit, certificates, tokens, web_sessions
+from intelcell.store import users as users_store
 from intelcell.store.schema import api_tokens, audit_log, users
 from intelcell.store.schema import peers as peer_table
 from intelcell.store.schema import web_sessions as session_table
@@ -74,6 +76,11 @@ def test_remove_deletes_the_peer_revokes_its_user_and_audits_once(
     fra_token, fra_session = credentials(cell, fra)
     deu_token, deu_session = credentials(cell, deu)
     _other, other_token = make_user("FRA", "NATO SECRET", name="claire")
+    pem = trustme.CA().issue_cert("fra-platform@example.org").cert_chain_pems[0].bytes().decode()
+    with cell.db.write() as conn:
+        fra_user = users_store.get(conn, fra.user_id)
+        assert fra_user is not None
+        certificates.register(conn, fra_user, pem, "FRA platform", cell.clock())
     before = len(entries(cell))
 
     removed = peers.remove(cell, "fra")
@@ -87,6 +94,8 @@ def test_remove_deletes_the_peer_revokes_its_user_and_audits_once(
         with pytest.raises(tokens.AuthError, match="revoked"):
             tokens.authenticate(conn, fra_token, now)
         assert web_sessions.lookup(conn, fra_session, now) is None
+        with pytest.raises(tokens.AuthError, match="client certificate revoked"):
+            certificates.authenticate(conn, pem)
         # Nothing else touched: the other peer's user, and everyone else, still authenticate.
         assert tokens.authenticate(conn, deu_token, now).name == "peer:deu"
         assert web_sessions.lookup(conn, deu_session, now) is not None
@@ -103,6 +112,7 @@ def test_remove_deletes_the_peer_revokes_its_user_and_audits_once(
         "member": "FRA",
         "tokens_revoked": 1,
         "sessions_ended": 1,
+        "certificates_revoked": 1,
     }
     with cell.db.read() as conn:
         assert audit.verify(conn) is None
