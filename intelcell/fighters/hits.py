@@ -21,6 +21,7 @@ from intelcell.cell import Cell
 from intelcell.clock import iso
 from intelcell.exchange import rfis
 from intelcell.exchange.rfis import Rfi, RfiError
+from intelcell.fighters import watchlists
 from intelcell.store.schema import person_encodings, person_hits, persons
 from intelcell.store.users import User
 
@@ -101,16 +102,23 @@ def ask_holder(
                 and_(person_hits.c.ref == ref, person_hits.c.querying_member == user.member)
             )
         ).first()
-    if hit is None:
+        # A watchlist alert's hit reaches its holder only now, when the watcher asks (watchlists.py).
+        watched = None if hit is not None else watchlists.claimable_hit(conn, user, ref)
+    holder = hit.holder if hit is not None else watched.holder if watched is not None else None
+    if holder is None:
         raise RfiError("not_found", f"no hit '{ref[:64]}'")
-    return rfis.ask(
+    asked = rfis.ask(
         cell,
         user,
         question=question,
         label=label,
-        addressees=[hit.holder],
+        addressees=[holder],
         deadline=deadline,
         priority=priority,
         path=path,
         via_hit=ref,
     )
+    if watched is not None:
+        with cell.db.write() as conn:
+            watchlists.record_asked_hit(conn, user, ref, watched, cell.clock())
+    return asked

@@ -20,7 +20,7 @@ import json
 import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 
@@ -67,18 +67,23 @@ class Entry:
 
 @dataclass(frozen=True)
 class Alert:
-    """An alert as one viewer may see it: the record (readable) or a hit (not readable, discoverable)."""
+    """An alert as one viewer may see it: the record (readable) or a hit (not readable, discoverable).
 
-    id: int
+    Its public id is its random reference; alerts are ordered by day, then by reference, so neither
+    a counter nor a neighbour in the list can tie a hit to a record stored with it.
+    """
+
+    ref: str
     entry_id: str
     entry_caption: str
-    created_at: datetime
-    ref: str
+    created_on: date
+    created_at: datetime | None = None  # a record's alert only: a hit's exact time could name its holder
     record_id: str | None = None  # None for a hit
     caption: str | None = None
     holder: str | None = None  # a hit names its holder only when the record allows
     score: float | None = None
     label: str | None = None
+    askable: bool = False  # a hit on another member's record: the holder may be asked by the reference
 
     @property
     def is_hit(self) -> bool:
@@ -88,14 +93,15 @@ class Alert:
     def to_json(self) -> dict[str, Any]:
         """The alert as the API shows it."""
         out: dict[str, Any] = {
-            "id": self.id,
+            "id": self.ref,
             "entry": {"id": self.entry_id, "caption": self.entry_caption},
-            "created_at": iso(self.created_at),
+            "created_on": self.created_on.isoformat(),
             "kind": "hit" if self.is_hit else "record",
         }
         if self.is_hit:
-            out["hit"] = {"ref": self.ref, "holder": self.holder}
+            out["hit"] = {"ref": self.ref, "holder": self.holder, "askable": self.askable}
         else:
+            out["created_at"] = iso(self.created_at) if self.created_at else None
             out["record"] = {"id": self.record_id, "caption": self.caption, "holder": self.holder, "label": self.label}
             out["score"] = self.score
         return out
@@ -182,7 +188,7 @@ def entries(conn: Connection, user: User) -> list[Entry]:
     return [_entry(row) for row in conn.execute(query)]
 
 
-@lru_cache(maxsize=10_000)
+@lru_cache(maxsize=200_000)
 def _watched(profile_json: str) -> tuple[Profile, frozenset[str]]:
     """An entry's profile and candidate keys, decoded once per process (entries never change)."""
     profile = Profile.from_json(json.loads(profile_json))
@@ -207,7 +213,7 @@ def match_records(conn: Connection, stored: Sequence[Any], now: datetime) -> int
     if not live or not stored:
         return 0
     watched = [(row, *_watched(row.profile)) for row in live]
-    alerts, hits = [], []
+    alerts = []
     for record in stored:
         keys = blocking_keys(record.profile)
         for row, profile, entry_keys in watched:
@@ -216,43 +222,35 @@ def match_records(conn: Connection, stored: Sequence[Any], now: datetime) -> int
             score = ftf_v2.compare(profile, record.profile, row.threshold).score
             if score < row.threshold:
                 continue
-            ref = secrets.token_hex(16)
             alerts.append(
                 {
                     "entry_id": row.id,
                     "member": row.member,
                     "person_id": record.id,
                     "version": record.version,
-                    "ref": ref,
+                    "ref": secrets.token_hex(16),
                     "score": score,
                     "created_at": now,
+                    "created_on": now.date(),
                 }
             )
-            if record.discoverable and record.member != row.member:
-                hits.append(
-                    {
-                        "ref": ref,
-                        "person_id": record.id,
-                        "holder": record.member,
-                        "querying_member": row.member,
-                        "querying_user_id": row.created_by,
-                        "score": score,
-                        "algorithm": ftf_v2.NAME,
-                        "created_at": now,
-                    }
-                )
+    # No hit is written for the holder here: it would tell any member storing a probe record who
+    # watches that person. The holder sees a hit when the watcher asks it (`claim_hit`).
     if alerts:
         conn.execute(watchlist_alerts.insert(), alerts)
-    if hits:
-        conn.execute(person_hits.insert(), hits)
     return len(alerts)
 
 
-def alerts(cell: Cell, conn: Connection, user: User, limit: int = 100, before: int | None = None) -> list[Alert]:
-    """The caller's member's alerts as the caller may see them, newest first (``before``: an alert id)."""
+def alerts(cell: Cell, conn: Connection, user: User, limit: int = 100, after: str | None = None) -> list[Alert]:
+    """The caller's member's alerts as the caller may see them, newest day first (``after``: an alert's id).
+
+    Within a day alerts go by their random reference, so the order says nothing about which
+    alerts one stored transaction raised.
+    """
     if not 1 <= limit <= MAX_ALERTS:
         raise WatchlistError(f"limit must be between 1 and {MAX_ALERTS}")
     readable = cell.labels.readable(conn, user.viewer, cell.registry)
+    mine = watchlist_alerts.c.member == user.member
     query = (
         select(
             watchlist_alerts,
@@ -268,11 +266,19 @@ def alerts(cell: Cell, conn: Connection, user: User, limit: int = 100, before: i
             persons,
             (persons.c.id == watchlist_alerts.c.person_id) & (persons.c.version == watchlist_alerts.c.version),
         )
-        .where(watchlist_alerts.c.member == user.member, watchlist_entries.c.removed_at.is_(None))
-        .order_by(watchlist_alerts.c.id.desc())
+        .where(mine, watchlist_entries.c.removed_at.is_(None))
+        .order_by(watchlist_alerts.c.created_on.desc(), watchlist_alerts.c.ref)
     )
-    if before is not None:
-        query = query.where(watchlist_alerts.c.id < before)
+    if after is not None:
+        anchor = conn.execute(
+            select(watchlist_alerts.c.created_on, watchlist_alerts.c.ref).where(mine, watchlist_alerts.c.ref == after)
+        ).first()
+        if anchor is None:
+            raise WatchlistError(f"no alert '{after[:64]}' to continue after")
+        query = query.where(
+            (watchlist_alerts.c.created_on < anchor.created_on)
+            | ((watchlist_alerts.c.created_on == anchor.created_on) & (watchlist_alerts.c.ref > anchor.ref))
+        )
     out: list[Alert] = []
     # Read in pages until ``limit`` are shown: alerts the viewer may see nothing of are skipped.
     for row in conn.execute(query.execution_options(yield_per=limit)):
@@ -281,11 +287,11 @@ def alerts(cell: Cell, conn: Connection, user: User, limit: int = 100, before: i
             caption = (json.loads(row.entity).get("properties", {}).get("name") or [row.person_id])[0]
             out.append(
                 Alert(
-                    row.id,
+                    row.ref,
                     row.entry_id,
                     row.entry_caption,
-                    row.created_at,
-                    row.ref,
+                    row.created_on,
+                    created_at=row.created_at,
                     record_id=row.person_id,
                     caption=caption,
                     holder=row.holder,
@@ -295,7 +301,42 @@ def alerts(cell: Cell, conn: Connection, user: User, limit: int = 100, before: i
             )
         elif row.discoverable:
             holder = row.holder if row.disclose_holder else None
-            out.append(Alert(row.id, row.entry_id, row.entry_caption, row.created_at, row.ref, holder=holder))
+            askable = row.holder != user.member  # one's own member is asked inside, not through a hit
+            out.append(Alert(row.ref, row.entry_id, row.entry_caption, row.created_on, holder=holder, askable=askable))
         if len(out) >= limit:
             break
     return out
+
+
+def claimable_hit(conn: Connection, user: User, ref: str) -> Any:
+    """The holder and score behind an alert's reference the caller's member may ask about; None otherwise."""
+    return conn.execute(
+        select(persons.c.member.label("holder"), persons.c.id.label("person_id"), watchlist_alerts.c.score)
+        .join(
+            persons,
+            (persons.c.id == watchlist_alerts.c.person_id) & (persons.c.version == watchlist_alerts.c.version),
+        )
+        .where(
+            watchlist_alerts.c.ref == ref,
+            watchlist_alerts.c.member == user.member,
+            persons.c.discoverable.is_(True),
+            persons.c.member != user.member,
+        )
+    ).first()
+
+
+def record_asked_hit(conn: Connection, user: User, ref: str, found: Any, now: datetime) -> None:
+    """Show the holder the hit its watcher asked about (as a screening hit is shown), once."""
+    if conn.execute(select(person_hits.c.pk).where(person_hits.c.ref == ref)).first() is None:
+        conn.execute(
+            person_hits.insert().values(
+                ref=ref,
+                person_id=found.person_id,
+                holder=found.holder,
+                querying_member=user.member,
+                querying_user_id=user.id,
+                score=found.score,
+                algorithm=ftf_v2.NAME,
+                created_at=now,
+            )
+        )

@@ -310,8 +310,8 @@ person_hits = Table(
 
 # Members' watchlists (issue 9): persons a member wants to hear about, never shown to other
 # members, and the alerts raised when any member's new record version matches one. An alert keeps
-# the hit's ref (person_hits): the holder sees the match as a hit, and the watcher learns more only
-# as far as it may read the record. Created by migration 0013.
+# a random ref, its public id: when the watcher asks the holder about a hit, the ref becomes the
+# hit's (person_hits) and the holder sees it. Created by migration 0013.
 watchlist_entries = Table(
     "watchlist_entries",
     metadata,
@@ -335,10 +335,11 @@ watchlist_alerts = Table(
     Column("member", String(16), nullable=False),  # the watching member
     Column("person_id", String(200), nullable=False),
     Column("version", Integer, nullable=False),
-    Column("ref", String(32), nullable=False),  # = person_hits.ref
+    Column("ref", String(32), nullable=False, unique=True),  # random: the public id, and the hit's reference
     Column("score", Float, nullable=False),
     Column("created_at", UtcDateTime(), nullable=False),
-    Index("ix_watchlist_alerts_member", "member", "id"),
+    Column("created_on", Date, nullable=False),  # alerts are listed by day, then by ref
+    Index("ix_watchlist_alerts_member", "member", "created_on", "ref"),
 )
 
 person_links = Table(
@@ -515,4 +516,28 @@ air_sensor_hours = Table(
     # An hour (since the UNIX epoch, of plot time) in which the sensor had plots accepted.
     Column("sensor_id", String(64), ForeignKey("air_sensors.id"), primary_key=True),
     Column("hour", Integer, primary_key=True, autoincrement=False),
+)
+
+# Files of person records uploaded in the browser (issue 9): one row per upload that got past
+# validation, updated as its batches are stored, so the progress page works from any server
+# process and a file already stored by the member is recognised by its SHA-256. Created by
+# migration 0014.
+person_uploads = Table(
+    "person_uploads",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("sha256", String(64), nullable=False),  # of the file's bytes
+    Column("member", String(16), nullable=False),
+    Column("user_id", Integer, ForeignKey("users.id"), nullable=False),
+    Column("file_name", String(200), nullable=False),  # as the browser gave it, shortened
+    Column("label", Text, nullable=False),  # canonical text of the records' label
+    Column("records", Integer, nullable=False),  # valid lines to store
+    Column("skipped", Integer, nullable=False),  # lines left out by a partial load
+    Column("stored", Integer, nullable=False),  # records committed so far
+    Column("status", String(16), nullable=False),  # storing | done | failed
+    Column("problems", Text, nullable=False),  # JSON: the first problems of the skipped lines
+    Column("error", Text, nullable=True),  # why storing stopped, when it failed
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+    Index("ix_person_uploads_member_sha256", "member", "sha256"),
 )

@@ -31,18 +31,20 @@ def test_a_watcher_adds_an_entry_and_hears_of_another_member_s_record(
         body = {"entities": [person(id=f"t{n}", name="Omer Hadad", birth_date="1987")], "label": label}
         assert client.post("/api/v1/persons", json=body, headers=bearer(tur)).status_code == 201
     alerts = client.get("/api/v1/watchlist/alerts", headers=bearer(fra)).json()
-    assert [a["kind"] for a in alerts["alerts"]] == ["hit", "record"]  # newest first
-    hit, record = alerts["alerts"]
+    assert sorted(a["kind"] for a in alerts["alerts"]) == ["hit", "record"]
+    hit, record = sorted(alerts["alerts"], key=lambda a: a["kind"])
     assert record["record"]["id"] == "TUR-t0" and record["score"] >= 0.7
-    assert set(hit) == {"id", "entry", "created_at", "kind", "hit"} and "TUR-t1" not in str(hit)
+    assert set(hit) == {"id", "entry", "created_on", "kind", "hit"} and "TUR-t1" not in str(hit)
     assert client.get("/api/v1/watchlist/alerts", headers=bearer(tur)).json()["alerts"] == []
     with cell.db.read() as conn:
         reads = [e for e in audit.entries_for_object(conn, "TUR-t0") if e.fields["operation"] == "watchlist.alerts"]
     assert [e.fields["member"] for e in reads] == ["FRA"]
     page = client.get("/api/v1/watchlist/alerts", params={"limit": 1}, headers=bearer(fra)).json()
-    assert len(page["alerts"]) == 1 and page["next"] == hit["id"]
-    older = client.get("/api/v1/watchlist/alerts", params={"before": page["next"]}, headers=bearer(fra)).json()
-    assert [a["kind"] for a in older["alerts"]] == ["record"]
+    assert len(page["alerts"]) == 1 and page["next"] == page["alerts"][0]["id"]
+    rest = client.get("/api/v1/watchlist/alerts", params={"after": page["next"]}, headers=bearer(fra)).json()
+    assert [a["id"] for a in page["alerts"] + rest["alerts"]] == [a["id"] for a in alerts["alerts"]]
+    unknown = client.get("/api/v1/watchlist/alerts", params={"after": "0" * 32}, headers=bearer(fra))
+    assert unknown.status_code == 404
 
 
 def test_an_entry_is_removed_only_by_its_member_and_404_alike_otherwise(

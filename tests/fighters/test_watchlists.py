@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from intelcell.cell import Cell
+from intelcell.exchange.rfis import RfiError
 from intelcell.fighters import hits, records, watchlists
 from intelcell.fighters.watchlists import WatchlistError
 from intelcell.store.schema import watchlist_alerts
@@ -59,9 +60,22 @@ def test_an_unreadable_record_is_only_a_hit_and_the_holder_sees_it_as_a_hit(cell
     [alert] = seen(cell, fra)
     assert alert.is_hit and (alert.record_id, alert.score, alert.caption, alert.label) == (None, None, None, None)
     assert alert.holder == "TUR"  # the record lets its holder be named
-    shown = str(alert.to_json())
-    assert "TUR-t1" not in shown
-    assert "Omer" not in shown  # the holder's spelling; the watcher's own entry says "Omar Haddad"
+    shown = alert.to_json()
+    assert "TUR-t1" not in str(shown)
+    assert "Omer" not in str(shown)  # the holder's spelling; the watcher's own entry says "Omar Haddad"
+    assert "created_at" not in shown and shown["created_on"] == "2026-11-28"  # no exact time on a hit
+    with cell.db.read() as conn:
+        assert hits.hits_on_records(cell, conn, tur) == []  # storing a probe record tells TUR nobody watches
+    hits.ask_holder(
+        cell,
+        fra,
+        alert.ref,
+        question="Who is he?",
+        label=SHARED,
+        deadline="2026-12-31T00:00:00Z",
+        priority="routine",
+        path="test",
+    )
     with cell.db.read() as conn:
         held = hits.hits_on_records(cell, conn, tur)
     assert [(h.ref, h.record_id, h.querying_member) for h in held] == [(alert.ref, "TUR-t1", "FRA")]
@@ -136,3 +150,38 @@ def test_a_full_watchlist_refuses_one_more(cell: Cell, fra: User, monkeypatch: p
     watchlists.add(cell, fra, {"name": ["Karim Mansour"]})
     with pytest.raises(WatchlistError, match="at most 2 persons"):
         watchlists.add(cell, fra, {"name": ["Yusuf Demir"]})
+
+
+def test_a_hit_on_one_s_own_member_s_record_cannot_be_asked_as_a_hit(
+    cell: Cell, fra: User, make_user: MakeUser
+) -> None:
+    watchlists.add(cell, fra, OMAR)
+    store(cell, fra, person(id="f1", name="Omar Haddad", birth_date="1987"), "NATO SECRET // REL TO FRA")
+    junior = make_user("FRA", "NATO RESTRICTED", name="fra.junior")[0]
+    [alert] = seen(cell, junior)
+    assert alert.is_hit and not alert.askable
+    with pytest.raises(RfiError, match="no hit"):
+        hits.ask_holder(
+            cell,
+            junior,
+            alert.ref,
+            question="q",
+            label="NATO RESTRICTED // REL TO FRA",
+            deadline="2026-12-31T00:00:00Z",
+            priority="routine",
+            path="test",
+        )
+
+
+def test_alerts_are_listed_by_day_then_reference_and_page_after_an_id(cell: Cell, fra: User, tur: User) -> None:
+    watchlists.add(cell, fra, OMAR)
+    for n in range(5):
+        store(cell, tur, person(id=f"t{n}", name="Omar Haddad", birth_date="1987"), SHARED)
+    every = seen(cell, fra)
+    assert [a.ref for a in every] == sorted(a.ref for a in every)  # one day: by reference, not by storing order
+    with cell.db.read() as conn:
+        first = watchlists.alerts(cell, conn, fra, limit=2)
+        rest = watchlists.alerts(cell, conn, fra, limit=10, after=first[-1].ref)
+        with pytest.raises(WatchlistError, match="no alert"):
+            watchlists.alerts(cell, conn, fra, after="0" * 32)
+    assert [a.ref for a in first + rest] == [a.ref for a in every]

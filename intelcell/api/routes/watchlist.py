@@ -60,14 +60,19 @@ def list_alerts(
     request: Request,
     user: Authenticated,
     limit: Annotated[int, Query(ge=1, le=watchlists.MAX_ALERTS)] = 100,
-    before: Annotated[int | None, Query(ge=1, le=2**62, description="An alert id: older alerts only.")] = None,
+    after: Annotated[
+        str | None, Query(min_length=1, max_length=64, description="An alert id: the ones after it.")
+    ] = None,
 ) -> dict[str, Any]:
-    """Alerts as the caller may see them, newest first: readable records in full, others as hits."""
+    """Alerts as the caller may see them, newest day first: readable records in full, others as hits."""
     cell = cell_of(request)
-    with cell.db.read() as conn:
-        found = watchlists.alerts(cell, conn, user, limit, before)
+    try:
+        with cell.db.read() as conn:
+            found = watchlists.alerts(cell, conn, user, limit, after)
+    except WatchlistError as exc:
+        raise ApiError(404, "not_found", str(exc)) from None
     shown = [a for a in found if not a.is_hit]
     record_read(
         request, user, "watchlist.alerts", [a.record_id or "" for a in shown], sorted({a.label or "" for a in shown})
     )
-    return {"alerts": [a.to_json() for a in found], "next": found[-1].id if len(found) == limit else None}
+    return {"alerts": [a.to_json() for a in found], "next": found[-1].ref if len(found) == limit else None}

@@ -36,11 +36,12 @@ def upgrade() -> None:
         sa.Column("member", sa.String(16), nullable=False),
         sa.Column("person_id", sa.String(200), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
-        sa.Column("ref", sa.String(32), nullable=False),
+        sa.Column("ref", sa.String(32), nullable=False, unique=True),
         sa.Column("score", sa.Float(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("created_on", sa.Date(), nullable=False),
     )
-    op.create_index("ix_watchlist_alerts_member", "watchlist_alerts", ["member", "id"])
+    op.create_index("ix_watchlist_alerts_member", "watchlist_alerts", ["member", "created_on", "ref"])
 
 
 def downgrade() -> None:
