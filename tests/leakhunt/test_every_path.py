@@ -2,18 +2,19 @@
 
 The world (``tests.leakhunt.world``) holds objects (half with a portion-labelled description),
 relationships, person records, sensors and tracks under random labels, stored through the real
-write paths. For each generated viewer (any
-sample member, any clearance and caveats) a user and token are made, a browser session is signed
-in, and every read path is asked: TAXII pages (following cursors), manifests, objects, versions
-and status; search; objects; person records, screening and hits; resolved persons; the air
-picture's tracks, sensors, CoT export and live feed (every tenth viewer: a stream lasts a second); oversight figures; the audit views; and the browser
+write paths. For each generated viewer (any sample member, any clearance and caveats) a user and
+token are made, a browser session is signed in, and every read path is asked: TAXII pages
+(following cursors), manifests, objects, versions and status; search; objects; person records,
+screening and hits; resolved persons; the air picture's tracks, sensors, CoT export and live feed
+(every tenth viewer: a stream lasts a second); oversight figures; the audit views; and the browser
 pages (home, search, object, graph data, persons, tracks, oversight, audit).
 
 Every answer, body and headers, is scanned for canaries the viewer may not see (ids, names,
-document numbers, sensor ids, aircraft addresses): one found is a leak. Listings must hold
-exactly the readable things (counts and totals included), and asking for an unreadable thing must
-answer exactly as asking for one that never existed. Each (viewer, path) pair is one case:
-``CASES`` per run and database; ``INTELCELL_LEAK_HUNT=long`` runs ten times as many.
+portions, document numbers, sensor ids, aircraft addresses): one found is a leak. Listings must
+hold exactly the readable things (counts and totals included), and asking for an unreadable thing
+must answer exactly as asking for one that never existed. Each (viewer, path) pair is one case:
+about 38 per viewer, ``VIEWERS`` viewers per run and database; ``INTELCELL_LEAK_HUNT=long`` runs
+ten times as many.
 """
 
 from __future__ import annotations
