@@ -40,6 +40,7 @@ NAV: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("/fighters/persons", "Persons", ()),
     ("/fighters/review", "Review queue", ()),
     ("/fighters/watchlist", "Watchlist", ()),
+    ("/fighters/upload", "Upload", ()),
     ("/rfis", "RFIs", ()),
     ("/airpicture", "Air picture", ()),
     ("/oversight", "Oversight", ()),

@@ -13,6 +13,7 @@ from intelcell.web import (
     pages,
     picker,
     rfi_pages,
+    upload_pages,
     watchlist_pages,
 )
 
@@ -25,6 +26,7 @@ MODULES = (
     exchange_pages,
     fighters_pages,
     watchlist_pages,
+    upload_pages,
     rfi_pages,
     audit_pages,
     oversight_pages,
