@@ -34,7 +34,7 @@ from tests.leakhunt.world import writer as world_writer
 from tests.strategies import MEMBERS, viewers
 
 OBJECTS = 150
-HUNT_EXAMPLES = 1_000 * (10 if os.environ.get("INTELCELL_LEAK_HUNT") == "long" else 1)
+HUNT_EXAMPLES = 700 * (10 if os.environ.get("INTELCELL_LEAK_HUNT") == "long" else 1)
 HUNT = settings(
     max_examples=HUNT_EXAMPLES,
     deadline=None,

@@ -1,4 +1,4 @@
-"""The short variant of the load test: 20 clients for 20 seconds against a real `intelcell serve`.
+"""The short variant of the load test: 20 clients for 12 seconds against a real `intelcell serve`.
 
 bench/load_test.py runs the long one (50 clients, 5 minutes) with the same engine. Most of this
 test's time is setup: loading the demo (4,000 FTF records) and the server's name tables.
@@ -12,11 +12,11 @@ import pytest
 
 from tests.load.engine import Config, demo_server, report, run_load
 
-CONFIG = Config(clients=20, seconds=20, warmup_fraction=0.25)
+CONFIG = Config(clients=20, seconds=12, warmup_fraction=0.25)
 
 
 @pytest.mark.slow
-def test_twenty_clients_for_twenty_seconds_without_errors_or_memory_growth(database_url: str, tmp_path: Path) -> None:
+def test_twenty_clients_for_twelve_seconds_without_errors_or_memory_growth(database_url: str, tmp_path: Path) -> None:
     with demo_server(database_url, tmp_path) as (server, tokens):
         summary = run_load(server, tokens, CONFIG)
         log = server.log_tail()
