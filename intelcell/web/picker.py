@@ -8,6 +8,7 @@ enforce when the form is sent.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from fastapi import APIRouter, Request
@@ -17,6 +18,7 @@ from intelcell.api.auth import cell_of
 from intelcell.api.errors import ApiError
 from intelcell.cell import Cell
 from intelcell.domain.label import LabelError
+from intelcell.domain.policy import NotAssignable, assignable
 from intelcell.exchange.assigning import NoSuchCollection, picker_answer
 from intelcell.store.users import User
 from intelcell.web import csp
@@ -43,6 +45,17 @@ def readers_hint(cell: Cell, user: User, text: str) -> Hint:
     if not answer["assignable"]:
         return Hint(f"You may not use this label: {answer['refusal']}.", True)
     return Hint(answer["sentence"], False)
+
+
+def usable_labels(cell: Cell, user: User, suggestions: Iterable[str]) -> list[str]:
+    """The suggested labels ``user`` may assign, in canonical text (a label field's choices)."""
+    out = []
+    for text in suggestions:
+        try:
+            out.append(assignable(text, cell.vocabulary, user.viewer, cell.registry).text())
+        except (LabelError, NotAssignable):
+            continue
+    return out
 
 
 router = APIRouter(include_in_schema=False, route_class=csp.ProtectedRoute)

@@ -18,13 +18,11 @@ from fastapi.responses import RedirectResponse, Response
 from intelcell.api.auditing import record_read
 from intelcell.api.auth import cell_of
 from intelcell.cell import Cell
-from intelcell.domain.label import LabelError
-from intelcell.domain.policy import NotAssignable, assignable
 from intelcell.exchange import rfis
 from intelcell.exchange.rfis import Rfi, RfiError
 from intelcell.store.users import User
 from intelcell.web import csp
-from intelcell.web.picker import readers_hint
+from intelcell.web.picker import readers_hint, usable_labels
 from intelcell.web.render import Refused, render, require_csrf, session_of
 
 router = APIRouter(include_in_schema=False, route_class=csp.ProtectedRoute)
@@ -48,17 +46,6 @@ FILTERS = ("all", *rfis.STATUSES)
 def _not_found() -> Refused:
     """The one page for an RFI that is missing or hidden: it names nothing about either."""
     return Refused(404, "RFI not found", "There is no RFI at this address for you.", "/rfis", "Back to the RFIs")
-
-
-def _usable_labels(cell: Cell, user: User) -> list[str]:
-    """The suggested labels ``user`` may put on a question or an answer."""
-    out = []
-    for text in SUGGESTED_LABELS:
-        try:
-            out.append(assignable(text, cell.vocabulary, user.viewer, cell.registry).text())
-        except (LabelError, NotAssignable):
-            continue
-    return out
 
 
 def _last_answers(cell: Cell, user: User, shown: list[Rfi]) -> dict[str, datetime]:
@@ -138,7 +125,7 @@ def _composer(
         members=members,
         communities=communities,
         priorities=rfis.PRIORITIES,
-        label_options=_usable_labels(cell, user),
+        label_options=usable_labels(cell, user, SUGGESTED_LABELS),
         readers=readers_hint(cell, user, form.get("label", "")),
     )
 
@@ -257,7 +244,7 @@ def _thread(
         may_close=rfi.status != "closed" and (user.member == rfi.member or user.role == "admin"),
         form=form or {"label": rfi.label},
         errors=errors or {},
-        label_options=_usable_labels(cell, user),
+        label_options=usable_labels(cell, user, SUGGESTED_LABELS),
         readers=readers_hint(cell, user, (form or {"label": rfi.label}).get("label", "")),
     )
 

@@ -19,15 +19,13 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from intelcell.api.auth import cell_of
 from intelcell.api.errors import ApiError
-from intelcell.domain.label import LabelError
-from intelcell.domain.policy import NotAssignable, assignable
 from intelcell.fighters import records, upload_jobs
 from intelcell.fighters.records import SubmitError
 from intelcell.fighters.upload_jobs import AlreadyUploaded
 from intelcell.fighters.uploads import Report, UploadError, check
 from intelcell.store.users import User
 from intelcell.web import csp
-from intelcell.web.picker import readers_hint
+from intelcell.web.picker import readers_hint, usable_labels
 from intelcell.web.render import DATA_HEADERS, Refused, render, require_csrf, session_of
 from intelcell.web.session import current_session
 
@@ -41,18 +39,6 @@ SUGGESTED_LABELS = (
     "NATO SECRET",
 )
 _LABEL_STATUS = {"invalid_label": 422, "label_not_permitted": 403}
-
-
-def _usable_labels(request: Request, user: User) -> list[str]:
-    """The suggested labels ``user`` may put on records."""
-    cell = cell_of(request)
-    out = []
-    for text in SUGGESTED_LABELS:
-        try:
-            out.append(assignable(text, cell.vocabulary, user.viewer, cell.registry).text())
-        except (LabelError, NotAssignable):
-            continue
-    return out
 
 
 def _form_page(
@@ -77,7 +63,7 @@ def _form_page(
         label_error=label_error,
         report=report,
         shown=report.problems[:PROBLEMS_SHOWN] if report else [],
-        label_options=_usable_labels(request, user),
+        label_options=usable_labels(cell_of(request), user, SUGGESTED_LABELS),
         readers=readers_hint(cell_of(request), user, form.get("label", "")),
         max_bytes=cell_of(request).settings.max_body_bytes,
     )
