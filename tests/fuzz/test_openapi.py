@@ -57,7 +57,7 @@ from tests.taxii.conftest import TAXII, Taxii, sdo, taxii
 __all__ = ["flown", "scene", "taxii"]  # fixtures this module uses
 
 LONG = os.environ.get("INTELCELL_FUZZ") == "long"
-EXAMPLES = 20 * (10 if LONG else 1)  # cases per operation (fewer when its inputs allow fewer)
+EXAMPLES = 15 * (10 if LONG else 1)  # cases per operation (fewer when its inputs allow fewer)
 MIN_REQUESTS = 45 * EXAMPLES  # 52 operations take inputs and get up to EXAMPLES each; 11 take none and get one
 MAX_SECONDS = 5.0  # every answer within this, or the check fails
 TIMEOUT_SECONDS = 15.0  # a request still running then is a hang

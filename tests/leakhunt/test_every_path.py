@@ -47,7 +47,7 @@ pytestmark = pytest.mark.slow
 
 TAXII = "application/taxii+json;version=2.1"
 ROOT = "/taxii2/cell"
-VIEWERS = 120 * (10 if os.environ.get("INTELCELL_LEAK_HUNT") == "long" else 1)
+VIEWERS = 80 * (10 if os.environ.get("INTELCELL_LEAK_HUNT") == "long" else 1)
 HUNT = settings(
     max_examples=VIEWERS,
     deadline=None,
