@@ -280,32 +280,39 @@ def alerts(cell: Cell, conn: Connection, user: User, limit: int = 100, after: st
             | ((watchlist_alerts.c.created_on == anchor.created_on) & (watchlist_alerts.c.ref > anchor.ref))
         )
     out: list[Alert] = []
-    # Read in pages until ``limit`` are shown: alerts the viewer may see nothing of are skipped.
-    for row in conn.execute(query.execution_options(yield_per=limit)):
-        if readable.allows(row.label_id, row.holder, user.member):
-            label = cell.labels.label(conn, row.label_id)
-            caption = (json.loads(row.entity).get("properties", {}).get("name") or [row.person_id])[0]
-            out.append(
-                Alert(
-                    row.ref,
-                    row.entry_id,
-                    row.entry_caption,
-                    row.created_on,
-                    created_at=row.created_at,
-                    record_id=row.person_id,
-                    caption=caption,
-                    holder=row.holder,
-                    score=row.score,
-                    label=label.text() if label else None,
-                )
-            )
-        elif row.discoverable:
-            holder = row.holder if row.disclose_holder else None
-            askable = row.holder != user.member  # one's own member is asked inside, not through a hit
-            out.append(Alert(row.ref, row.entry_id, row.entry_caption, row.created_on, holder=holder, askable=askable))
-        if len(out) >= limit:
-            break
+    # Read in pages until ``limit`` are shown: alerts the viewer may see nothing of are skipped. The
+    # block closes the (server-side, on PostgreSQL) cursor when the loop stops early.
+    with conn.execute(query.execution_options(yield_per=limit)) as rows:
+        for row in rows:
+            if _shown(cell, conn, readable, user, row, out) >= limit:
+                break
     return out
+
+
+def _shown(cell: Cell, conn: Connection, readable: Any, user: User, row: Any, out: list[Alert]) -> int:
+    """Append what ``user`` may see of one alert row to ``out``; how many are shown now."""
+    if readable.allows(row.label_id, row.holder, user.member):
+        label = cell.labels.label(conn, row.label_id)
+        caption = (json.loads(row.entity).get("properties", {}).get("name") or [row.person_id])[0]
+        out.append(
+            Alert(
+                row.ref,
+                row.entry_id,
+                row.entry_caption,
+                row.created_on,
+                created_at=row.created_at,
+                record_id=row.person_id,
+                caption=caption,
+                holder=row.holder,
+                score=row.score,
+                label=label.text() if label else None,
+            )
+        )
+    elif row.discoverable:
+        holder = row.holder if row.disclose_holder else None
+        askable = row.holder != user.member  # one's own member is asked inside, not through a hit
+        out.append(Alert(row.ref, row.entry_id, row.entry_caption, row.created_on, holder=holder, askable=askable))
+    return len(out)
 
 
 def claimable_hit(conn: Connection, user: User, ref: str) -> Any:
