@@ -3,11 +3,7 @@ kept home, and a pull that resumes after the remote is killed mid-way."""
 
 from __future__ import annotations
 
-import os
-import signal
-import socket
-import subprocess
-import sys
+import multiprocessing
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -15,7 +11,9 @@ from pathlib import Path
 
 import httpx
 import pytest
+import uvicorn
 
+from intelcell.api.app import create_app
 from intelcell.cell import Cell, open_cell
 from intelcell.domain import marking
 from intelcell.domain.label import parse
@@ -24,6 +22,7 @@ from intelcell.exchange import collections, federation, ingest, peers
 from intelcell.settings import Settings
 from intelcell.store import tokens
 from tests.helpers import coalition_collection, stored_objects, user
+from tests.servers import free_port
 from tests.taxii.conftest import sdo
 
 LABELS = ["NATO SECRET // REL TO COALITION", "NATO CONFIDENTIAL", "FRA SECRET // REL TO DEU", "NATO SECRET // ORCON"]
@@ -37,36 +36,33 @@ class RemoteCell:
     url: str  # collection URL on the served instance
     token: str
     port: int
-    process: subprocess.Popen[bytes] | None = None
+    process: multiprocessing.process.BaseProcess | None = None
 
     def start(self) -> None:
-        env = {**os.environ, "INTELCELL_DATABASE_URL": self.cell.settings.database_url}
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "intelcell", "serve", "--port", str(self.port)],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+        # Forked from this process: an intelcell server of its own (a fresh interpreter would spend
+        # seconds importing and loading name tables the remote never uses).
+        self.process = multiprocessing.get_context("fork").Process(
+            target=_serve_remote, args=(self.cell.settings, self.port), daemon=True
         )
-        # serve loads rigour's name tables before it listens: tens of seconds on a busy machine.
-        deadline = time.monotonic() + 150
-        while time.monotonic() < deadline:
+        self.process.start()
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and self.process.is_alive():
             try:
                 if httpx.get(f"http://127.0.0.1:{self.port}/healthz", timeout=1).status_code == 200:
                     return
             except httpx.HTTPError:
-                time.sleep(0.1)
+                time.sleep(0.05)
         raise AssertionError("remote intelcell did not start")
 
     def kill(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGKILL)
-            self.process.wait(timeout=10)
+        if self.process is not None and self.process.is_alive():
+            self.process.kill()  # SIGKILL: the remote dies mid-way, as a crashed server does
+            self.process.join(timeout=10)
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+def _serve_remote(settings: Settings, port: int) -> None:
+    """The remote server process: its own store connection, the same app `intelcell serve` runs."""
+    uvicorn.run(create_app(cell=open_cell(settings)), host="127.0.0.1", port=port, log_level="error")
 
 
 @pytest.fixture
