@@ -315,6 +315,12 @@ def _shown(cell: Cell, conn: Connection, readable: Any, user: User, row: Any, ou
     return len(out)
 
 
+def released(shown: Sequence[Alert]) -> tuple[list[str], list[str]]:
+    """The record ids and labels that ``shown`` alerts release (hits release neither), for the read audit."""
+    records_ = [a for a in shown if not a.is_hit]
+    return [a.record_id or "" for a in records_], sorted({a.label or "" for a in records_})
+
+
 def claimable_hit(conn: Connection, user: User, ref: str) -> Any:
     """The holder and score behind an alert's reference the caller's member may ask about; None otherwise."""
     return conn.execute(

@@ -35,16 +35,14 @@ def _page(request: Request, user: User, csrf: str, form: dict[str, str], error: 
     with cell.db.read() as conn:
         entries = watchlists.entries(conn, user)
         alerts = watchlists.alerts(cell, conn, user, ALERTS_SHOWN)
-    shown = [a for a in alerts if not a.is_hit]
-    record_read(
-        request, user, "watchlist.alerts", [a.record_id or "" for a in shown], sorted({a.label or "" for a in shown})
-    )
+    ids, labels = watchlists.released(alerts)
+    record_read(request, user, "watchlist.alerts", ids, labels)
     return render(
         request,
         "fighters_watchlist.html",
         user=user,
         csrf=csrf,
-        labels=[a.label for a in shown if a.label],
+        labels=[label for label in labels if label],
         status=status,
         entries=entries,
         alerts=alerts,

@@ -71,8 +71,5 @@ def list_alerts(
             found = watchlists.alerts(cell, conn, user, limit, after)
     except WatchlistError as exc:
         raise ApiError(404, "not_found", str(exc)) from None
-    shown = [a for a in found if not a.is_hit]
-    record_read(
-        request, user, "watchlist.alerts", [a.record_id or "" for a in shown], sorted({a.label or "" for a in shown})
-    )
+    record_read(request, user, "watchlist.alerts", *watchlists.released(found))
     return {"alerts": [a.to_json() for a in found], "next": found[-1].ref if len(found) == limit else None}
