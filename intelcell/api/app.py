@@ -21,10 +21,13 @@ from intelcell.api.routes import match as match_routes
 from intelcell.api.routes import oversight as oversight_routes
 from intelcell.api.routes import persons as persons_routes
 from intelcell.api.routes import resolution as resolution_routes
+from intelcell.api.routes import screenings as screenings_routes
+from intelcell.api.routes import subscriptions as subscriptions_routes
 from intelcell.api.routes import watchlist as watchlist_routes
 from intelcell.api.throttle import FailureThrottle
 from intelcell.cell import Cell, open_cell
 from intelcell.clock import Clock, system_clock
+from intelcell.fighters.alert_delivery import DeliveryWorker
 from intelcell.settings import Settings
 from intelcell.taxii import media as taxii_media
 from intelcell.taxii import routes as taxii_routes
@@ -47,7 +50,10 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        delivery = DeliveryWorker(cell)  # watchlist webhooks (intelcell.fighters.alert_delivery)
+        delivery.start()
         yield
+        delivery.stop()
         await hub.close()  # its last read finishes before the store's connections are closed
 
     app = FastAPI(
@@ -69,6 +75,8 @@ def create_app(
     app.include_router(match_routes.router)
     app.include_router(resolution_routes.router)
     app.include_router(watchlist_routes.router)
+    app.include_router(screenings_routes.router)
+    app.include_router(subscriptions_routes.router)
     app.include_router(airpicture_routes.router)
     app.include_router(oversight_routes.router)
     app.include_router(taxii_routes.router)

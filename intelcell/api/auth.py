@@ -35,6 +35,9 @@ UI_PREFIXES = (
     "/oversight",
     "/admin",
     "/labels/",
+    "/reports",
+    "/inbox",
+    "/subscriptions",
 )
 
 

@@ -1,10 +1,16 @@
-"""Request limits, enforced before any handler reads the request: body size and time, and NUL characters."""
+"""Request limits, enforced before any handler reads the request: body size and time, and NUL characters.
+
+A body over the limit on a page of the browser UI (an upload form) is answered with an explained
+HTML page naming the limit and what to do; the API and TAXII keep their JSON 413.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import json
 
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 
@@ -76,7 +82,43 @@ class RequestLimits:
                 return b"".join(chunks)
 
     async def _too_large(self, scope: Scope, send: Send) -> None:
+        if _is_page(scope["path"]):
+            await _too_large_page(scope, send, self.max_bytes)
+            return
         await reject(scope, send, 413, "body_too_large", f"request body exceeds the limit of {self.max_bytes} bytes")
+
+
+def _is_page(path: str) -> bool:
+    """A path of the browser UI that answers pages (not a page script's JSON, a stream or a static file)."""
+    from intelcell.api.auth import UI_PREFIXES  # auth imports this module's `reject`
+
+    if path.startswith("/static/") or path.endswith((".json", "/stream")):
+        return False
+    return path in ("/", "/login", "/logout") or path.startswith(UI_PREFIXES)
+
+
+async def _too_large_page(scope: Scope, send: Send, max_bytes: int) -> None:
+    """The UI's explained 413 page: a form (a file upload, mostly) larger than the limit stored nothing.
+
+    A browser shows the API's JSON as raw text; the analyst needs the limit and a way forward.
+    """
+    from intelcell.web import csp  # the UI is built on the API, so the UI's page comes in late
+    from intelcell.web.render import error_page
+
+    request = Request(scope)
+    message = (
+        f"The file (or form) is larger than the limit of {max_bytes:,} bytes ({max_bytes / 2**20:.0f} MB) "
+        "for one request, so nothing was stored. Split the file into smaller files and upload each, or load "
+        "it with the command line, which has no such limit: intelcell upload FILE --format ftm|csv|stix."
+    )
+    back = scope["path"] if scope["path"].startswith("/fighters/upload") else "/"
+    page = await run_in_threadpool(error_page, request, 413, "File too large", message, back, "Back")
+    page.headers["connection"] = "close"  # the rest of the body is not read: this connection ends here
+    await csp.protect(page)(scope, _unread, send)
+
+
+async def _unread() -> Message:
+    return {"type": "http.disconnect"}
 
 
 NUL_REASON = "text may not contain NUL characters (U+0000)"

@@ -15,6 +15,7 @@ from intelcell.cli.oversight import oversight
 from intelcell.cli.persons import persons
 from intelcell.cli.resolve import resolve
 from intelcell.cli.screen import screen
+from intelcell.cli.upload import upload
 
 
 class OneLineErrors(click.Group):
@@ -58,6 +59,7 @@ cli.add_command(screen)
 cli.add_command(resolve)
 cli.add_command(airpicture)
 cli.add_command(oversight)
+cli.add_command(upload)
 persons.add_command(encode_command)  # intelcell persons encode
 
 

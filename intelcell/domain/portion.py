@@ -67,6 +67,34 @@ def redact(obj: Mapping[str, Any], portions: Mapping[str, Label], may_read: Call
     return out
 
 
+def withhold(obj: Mapping[str, Any], hidden: set[str]) -> dict[str, Any]:
+    """``obj`` as served to a reader who may not read the ``hidden`` selectors.
+
+    A hidden list element hides its whole list, so no remaining selector is shifted onto the wrong
+    element and no gap betrays that something was there; selectors that name a removed property
+    go with it, the markings of the portions still there stay.
+    """
+    if not hidden:
+        return dict(obj)
+    roots = {selector.split(".[", 1)[0] for selector in hidden}
+    body = redact(obj, dict.fromkeys(roots), lambda _label: False)  # type: ignore[arg-type]
+    def removed(selector: str) -> bool:
+        return any(selector == root or selector.startswith((root + ".", root + ".[")) for root in roots)
+
+    # Selector by selector: a marking that also names a visible portion must keep naming it, or
+    # that portion would travel on (TAXII, federation) under the object's weaker label.
+    granular = []
+    for group in body.get("granular_markings", []):
+        kept = [s for s in group.get("selectors", []) if not removed(s)]
+        if kept:
+            granular.append({**group, "selectors": kept})
+    if granular:
+        body["granular_markings"] = granular
+    else:
+        body.pop("granular_markings", None)
+    return body
+
+
 def _deletion_order(steps: list[Step]) -> tuple[Any, ...]:
     return tuple((1, s) if isinstance(s, int) else (0, s) for s in steps)
 

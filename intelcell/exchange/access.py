@@ -16,7 +16,7 @@ from sqlalchemy import ColumnElement, Connection, and_, false
 from intelcell.cell import Cell
 from intelcell.domain.label import Label
 from intelcell.domain.policy import Viewer, can_read
-from intelcell.domain.portion import redact
+from intelcell.domain.portion import withhold
 from intelcell.exchange import collections
 from intelcell.store.labels import Readable
 from intelcell.store.users import User
@@ -54,8 +54,7 @@ def served(
     """The JSON text of a version as ``viewer`` may see it: portions they may not read removed.
 
     ``passes`` is a further test a portion's label must pass (federation push: may it be
-    disseminated). A hidden list element hides its whole list, so no remaining selector is shifted
-    onto the wrong element and no gap betrays that something was there.
+    disseminated). What hiding a portion removes is `domain.portion.withhold`'s rule.
     """
     if not version.portions:
         return version.body
@@ -70,17 +69,7 @@ def served(
             hidden.add(selector)
     if not hidden:
         return version.body
-    roots = {selector.split(".[", 1)[0] for selector in hidden}
-    body = redact(json.loads(version.body), dict.fromkeys(roots), lambda _label: False)  # type: ignore[arg-type]
-    granular = [
-        g
-        for g in body.get("granular_markings", [])
-        if not any(s == root or s.startswith(root + ".") for s in g.get("selectors", []) for root in roots)
-    ]
-    if granular:
-        body["granular_markings"] = granular
-    else:
-        body.pop("granular_markings", None)
+    body = withhold(json.loads(version.body), hidden)
     return json.dumps(body, separators=(",", ":"), ensure_ascii=False)
 
 

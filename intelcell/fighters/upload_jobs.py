@@ -1,6 +1,6 @@
 """Storing an uploaded file in the background, batch by batch, with its progress in the store.
 
-`start` records the upload (``person_uploads``) and stores its valid entities in a thread of the
+`start` records the upload (``person_uploads``, `record`) and stores its valid entities in a thread of the
 server process, ``BATCH`` records per `records.store` call: each batch is one transaction with
 its audit entry, and the upload's row says after each commit how many records are stored, so
 any server process can show the progress. A failure stops the upload at a batch boundary: the
@@ -8,7 +8,8 @@ batches before it stay stored and the row says exactly how many (``failed``); no
 failing batch is. Linking into persons follows each committed batch and never fails the upload
 (`recovery` links what a crash left unlinked).
 
-A file whose SHA-256 the member already stored whole (or is storing now) is refused
+The command line (`cli.upload`) records its uploads the same way and calls `run` itself. A file
+whose SHA-256 the member already stored whole (or is storing now) is refused
 (`AlreadyUploaded`); a file whose upload failed or was interrupted may be uploaded again, and
 records already stored identically are then not stored twice (`records.store`).
 """
@@ -125,22 +126,9 @@ def _serialise_member(conn: Connection, member: str) -> None:
         conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
 
 
-def start(
-    cell: Cell,
-    user: User,
-    report: Report,
-    label: Label,
-    file_name: str,
-    *,
-    partial: bool,
-    discoverable: bool,
-    disclose_holder: bool,
-) -> str:
-    """Record the upload and start storing its valid entities in the background; the upload's id.
-
-    Raises AlreadyUploaded (recording nothing) when the member stored or is storing the same file.
-    """
-    entities = report.valid
+def record(cell: Cell, user: User, report: Report, label: Label, file_name: str, *, partial: bool) -> str:
+    """Record an upload about to be stored; its id. Raises AlreadyUploaded (recording nothing) when the
+    member stored or is storing the same file (for CSV: the same file read the same way)."""
     skipped = len(report.problems) if partial else 0
     upload_id = secrets.token_hex(16)
     now = cell.clock()
@@ -157,7 +145,7 @@ def start(
                 user_id=user.id,
                 file_name=file_name[:200],
                 label=label.text(),
-                records=len(entities),
+                records=len(report.valid),
                 skipped=skipped,
                 stored=0,
                 status="storing",
@@ -167,9 +155,31 @@ def start(
                 updated_at=now,
             )
         )
+    return upload_id
+
+
+def start(
+    cell: Cell,
+    user: User,
+    report: Report,
+    label: Label,
+    file_name: str,
+    *,
+    partial: bool,
+    discoverable: bool,
+    disclose_holder: bool,
+) -> str:
+    """Record the upload and start storing its valid entities in the background; the upload's id.
+
+    Raises AlreadyUploaded (recording nothing) when the member stored or is storing the same file.
+    """
+    upload_id = record(cell, user, report, label, file_name, partial=partial)
     options = (discoverable, disclose_holder)
     worker = threading.Thread(
-        target=run, args=(cell, user, upload_id, entities, label, options), name=f"upload-{upload_id[:8]}", daemon=True
+        target=run,
+        args=(cell, user, upload_id, report.valid, label, options),
+        name=f"upload-{upload_id[:8]}",
+        daemon=True,
     )
     worker.start()
     return upload_id
@@ -185,16 +195,22 @@ def _progress(cell: Cell, upload_id: str, stored: int, status: str, error: str |
 
 
 def run(
-    cell: Cell, user: User, upload_id: str, entities: Sequence[Entity], label: Label, options: tuple[bool, bool]
+    cell: Cell,
+    user: User,
+    upload_id: str,
+    entities: Sequence[Entity],
+    label: Label,
+    options: tuple[bool, bool],
+    path: str = PATH,
 ) -> int:
-    """Store ``entities`` batch by batch, recording the progress; how many were stored."""
+    """Store ``entities`` batch by batch, recording the progress (the audit names ``path``); how many were stored."""
     discoverable, disclose_holder = options
     stored = 0
     try:
         for start_at in range(0, len(entities), BATCH):
             batch = entities[start_at : start_at + BATCH]
             done = records.store(
-                cell, user, batch, label, discoverable, disclose_holder, path=PATH, batch_size=BATCH, link=False
+                cell, user, batch, label, discoverable, disclose_holder, path=path, batch_size=BATCH, link=False
             )
             stored += len(batch)  # committed: from here on these records are stored whatever follows
             _progress(cell, upload_id, stored, "storing")

@@ -12,6 +12,15 @@ discoverable, the user sees only a hit (an opaque reference, and the holder if t
 and may ask the holder through an RFI; otherwise nothing. The score is computed without name
 frequencies, so it does not depend on what the watcher may read. The holder sees each alert as a
 hit on its record (`person_hits`), as it sees screening hits.
+
+An entry is also compared, when it is added, with the existing current records that the candidate
+index ranks first for it (`EXISTING_CANDIDATES`, never a scan of all records), in the adding
+transaction. That comparison is a query the watcher makes, as a screening is, so it follows
+screening's rule for the holder: a hit on a record the adding user may not read is recorded for
+its holder at once.
+
+Every alert also enqueues a delivery to each of the watching member's webhooks in its own
+transaction (`webhooks.enqueue`; `alert_delivery` sends them).
 """
 
 from __future__ import annotations
@@ -30,7 +39,7 @@ from intelcell.cell import Cell
 from intelcell.clock import iso
 from intelcell.domain.matching import ftf_v2
 from intelcell.domain.person import Profile, blocking_keys
-from intelcell.fighters import entities
+from intelcell.fighters import entities, index, webhooks
 from intelcell.store import audit
 from intelcell.store.audit import AuditEvent
 from intelcell.store.schema import person_hits, persons, watchlist_alerts, watchlist_entries
@@ -38,6 +47,10 @@ from intelcell.store.users import User
 
 MAX_ENTRIES = 1_000  # per member: a watchlist, not a second database
 MAX_ALERTS = 500  # per page
+# Existing records compared with a new entry: the index's best-ranked candidates, as screening
+# takes (fighters/screening.py CANDIDATES, BUDGET), so adding an entry costs about one screening.
+EXISTING_CANDIDATES = 50
+EXISTING_BUDGET = 3_000
 
 
 class WatchlistError(ValueError):
@@ -125,6 +138,7 @@ def add(cell: Cell, user: User, properties: Mapping[str, Any], threshold: float 
         raise WatchlistError(str(exc).replace(" (id 'entry')", "")) from None
     now = cell.clock()
     entry_id = secrets.token_hex(16)
+    profile_json = json.dumps(profile.to_json(), ensure_ascii=False)
     with cell.db.write() as conn:
         count = conn.execute(
             select(func.count())
@@ -140,14 +154,70 @@ def add(cell: Cell, user: User, properties: Mapping[str, Any], threshold: float 
                 created_by=user.id,
                 caption=profile.names[0].text,
                 properties=json.dumps(listed, ensure_ascii=False),
-                profile=json.dumps(profile.to_json(), ensure_ascii=False),
+                profile=profile_json,
                 threshold=threshold,
                 created_at=now,
                 removed_at=None,
             )
         )
         _audit(conn, user, "watchlist.add", entry_id, now)
+        _match_existing(cell, conn, user, entry_id, profile_json, threshold, now)
     return Entry(entry_id, profile.names[0].text, listed, threshold, now)
+
+
+def _match_existing(
+    cell: Cell, conn: Connection, user: User, entry_id: str, profile_json: str, threshold: float, now: datetime
+) -> int:
+    """Alert the new entry's matches among existing current records, within the adding transaction; how many."""
+    profile, keys = _watched(profile_json)
+    pks = index.candidates(conn, keys, limit=EXISTING_CANDIDATES, budget=EXISTING_BUDGET)
+    if not pks:
+        return 0
+    rows = conn.execute(
+        select(
+            persons.c.id, persons.c.version, persons.c.member, persons.c.label_id, persons.c.profile,
+            persons.c.discoverable,
+        ).where(persons.c.pk.in_(pks), persons.c.is_current)
+    ).all()  # fmt: skip
+    readable = cell.labels.readable(conn, user.viewer, cell.registry)
+    raised, asked = [], []
+    for row in sorted(rows, key=lambda r: r.id):  # scoring order says nothing of the index's ranking
+        score = ftf_v2.compare(profile, Profile.from_json(json.loads(row.profile)), threshold).score
+        if score < threshold:
+            continue
+        ref = secrets.token_hex(16)
+        raised.append(_alert_row(entry_id, user.member, row.id, row.version, ref, score, now))
+        if row.discoverable and not readable.allows(row.label_id, row.member, user.member):
+            asked.append({
+                "ref": ref, "person_id": row.id, "holder": row.member, "querying_member": user.member,
+                "querying_user_id": user.id, "score": score, "algorithm": ftf_v2.NAME, "created_at": now,
+            })  # fmt: skip
+    _insert_alerts(conn, raised, now)
+    if asked:  # a query by the watcher: the holder sees it as it sees a screening hit
+        conn.execute(person_hits.insert(), asked)
+    return len(raised)
+
+
+def _alert_row(
+    entry_id: str, member: str, person_id: str, version: int, ref: str, score: float, now: datetime
+) -> dict[str, Any]:
+    return {
+        "entry_id": entry_id,
+        "member": member,
+        "person_id": person_id,
+        "version": version,
+        "ref": ref,
+        "score": score,
+        "created_at": now,
+        "created_on": now.date(),
+    }
+
+
+def _insert_alerts(conn: Connection, rows: list[dict[str, Any]], now: datetime) -> None:
+    """Store alerts and enqueue their deliveries in the same transaction (the outbox)."""
+    if rows:
+        conn.execute(watchlist_alerts.insert(), rows)
+        webhooks.enqueue(conn, rows, now)
 
 
 def _audit(conn: Connection, user: User, operation: str, entry_id: str, now: datetime) -> None:
@@ -222,22 +292,10 @@ def match_records(conn: Connection, stored: Sequence[Any], now: datetime) -> int
             score = ftf_v2.compare(profile, record.profile, row.threshold).score
             if score < row.threshold:
                 continue
-            alerts.append(
-                {
-                    "entry_id": row.id,
-                    "member": row.member,
-                    "person_id": record.id,
-                    "version": record.version,
-                    "ref": secrets.token_hex(16),
-                    "score": score,
-                    "created_at": now,
-                    "created_on": now.date(),
-                }
-            )
+            alerts.append(_alert_row(row.id, row.member, record.id, record.version, secrets.token_hex(16), score, now))
     # No hit is written for the holder here: it would tell any member storing a probe record who
     # watches that person. The holder sees a hit when the watcher asks it (`claim_hit`).
-    if alerts:
-        conn.execute(watchlist_alerts.insert(), alerts)
+    _insert_alerts(conn, alerts, now)
     return len(alerts)
 
 
@@ -251,24 +309,7 @@ def alerts(cell: Cell, conn: Connection, user: User, limit: int = 100, after: st
         raise WatchlistError(f"limit must be between 1 and {MAX_ALERTS}")
     readable = cell.labels.readable(conn, user.viewer, cell.registry)
     mine = watchlist_alerts.c.member == user.member
-    query = (
-        select(
-            watchlist_alerts,
-            watchlist_entries.c.caption.label("entry_caption"),
-            persons.c.label_id,
-            persons.c.member.label("holder"),
-            persons.c.entity,
-            persons.c.discoverable,
-            persons.c.disclose_holder,
-        )
-        .join(watchlist_entries, watchlist_entries.c.id == watchlist_alerts.c.entry_id)
-        .join(
-            persons,
-            (persons.c.id == watchlist_alerts.c.person_id) & (persons.c.version == watchlist_alerts.c.version),
-        )
-        .where(mine, watchlist_entries.c.removed_at.is_(None))
-        .order_by(watchlist_alerts.c.created_on.desc(), watchlist_alerts.c.ref)
-    )
+    query = _alert_query(user.member)
     if after is not None:
         anchor = conn.execute(
             select(watchlist_alerts.c.created_on, watchlist_alerts.c.ref).where(mine, watchlist_alerts.c.ref == after)
@@ -287,6 +328,38 @@ def alerts(cell: Cell, conn: Connection, user: User, limit: int = 100, after: st
             if _shown(cell, conn, readable, user, row, out) >= limit:
                 break
     return out
+
+
+def alert(cell: Cell, conn: Connection, user: User, ref: str) -> Alert | None:
+    """One alert of the caller's member as the caller may see it; None alike when missing or not to be seen."""
+    row = conn.execute(_alert_query(user.member).where(watchlist_alerts.c.ref == ref)).first()
+    if row is None:
+        return None
+    out: list[Alert] = []
+    _shown(cell, conn, cell.labels.readable(conn, user.viewer, cell.registry), user, row, out)
+    return out[0] if out else None
+
+
+def _alert_query(member: str) -> Any:
+    """Alerts of ``member``'s live entries with what decides their disclosure, newest day first."""
+    return (
+        select(
+            watchlist_alerts,
+            watchlist_entries.c.caption.label("entry_caption"),
+            persons.c.label_id,
+            persons.c.member.label("holder"),
+            persons.c.entity,
+            persons.c.discoverable,
+            persons.c.disclose_holder,
+        )
+        .join(watchlist_entries, watchlist_entries.c.id == watchlist_alerts.c.entry_id)
+        .join(
+            persons,
+            (persons.c.id == watchlist_alerts.c.person_id) & (persons.c.version == watchlist_alerts.c.version),
+        )
+        .where(watchlist_alerts.c.member == member, watchlist_entries.c.removed_at.is_(None))
+        .order_by(watchlist_alerts.c.created_on.desc(), watchlist_alerts.c.ref)
+    )
 
 
 def _shown(cell: Cell, conn: Connection, readable: Any, user: User, row: Any, out: list[Alert]) -> int:

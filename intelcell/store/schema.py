@@ -342,6 +342,55 @@ watchlist_alerts = Table(
     Index("ix_watchlist_alerts_member", "member", "created_on", "ref"),
 )
 
+# Delivery of watchlist alerts to members' national systems, and screenings a member kept
+# (issue 9). A webhook acts as the user who registered it: what it is sent is what that user's
+# alert page shows. A delivery row is written in the transaction that raises its alert (the
+# outbox), and a background worker sends it. Created by migration 0016.
+watchlist_webhooks = Table(
+    "watchlist_webhooks",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("member", String(16), nullable=False),
+    Column("user_id", Integer, ForeignKey("users.id"), nullable=False),  # the viewer deliveries are disclosed to
+    Column("url", Text, nullable=False),
+    Column("secret", Text, nullable=False),  # HMAC key: kept as is, the server signs with it
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("removed_at", UtcDateTime(), nullable=True),
+    Index("ix_watchlist_webhooks_member", "member"),
+)
+
+watchlist_deliveries = Table(
+    "watchlist_deliveries",
+    metadata,
+    Column("id", String(32), primary_key=True),  # random: receivers deduplicate by it
+    Column("webhook_id", String(32), ForeignKey("watchlist_webhooks.id"), nullable=False),
+    Column("alert_ref", String(32), ForeignKey("watchlist_alerts.ref"), nullable=False),
+    Column("state", String(16), nullable=False),  # pending | delivered | failed | withheld
+    Column("attempts", Integer, nullable=False),
+    Column("next_attempt_at", UtcDateTime(), nullable=False),
+    Column("claimed_until", UtcDateTime(), nullable=True),  # a worker is sending it until then
+    Column("last_error", Text, nullable=True),
+    Column("delivered_at", UtcDateTime(), nullable=True),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Index("ix_watchlist_deliveries_due", "state", "next_attempt_at"),
+    Index("ix_watchlist_deliveries_alert", "alert_ref"),
+)
+
+saved_screenings = Table(
+    "saved_screenings",
+    metadata,
+    Column("id", String(32), primary_key=True),  # random: another member cannot guess or count them
+    Column("member", String(16), nullable=False),
+    Column("user_id", Integer, ForeignKey("users.id"), nullable=False),  # who kept it
+    Column("caption", Text, nullable=False),
+    Column("properties", Text, nullable=False),  # JSON: the yente-style query properties
+    Column("threshold", Float, nullable=False),
+    Column("seen", Text, nullable=False),  # JSON: record ids already shown by a run, to mark what is new
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("last_run_at", UtcDateTime(), nullable=False),
+    Index("ix_saved_screenings_member", "member"),
+)
+
 person_links = Table(
     "person_links",
     metadata,
@@ -526,7 +575,7 @@ person_uploads = Table(
     "person_uploads",
     metadata,
     Column("id", String(32), primary_key=True),
-    Column("sha256", String(64), nullable=False),  # of the file's bytes
+    Column("sha256", String(64), nullable=False),  # of the file's bytes (CSV: with its mapping, csv_records.upload_key)
     Column("member", String(16), nullable=False),
     Column("user_id", Integer, ForeignKey("users.id"), nullable=False),
     Column("file_name", String(200), nullable=False),  # as the browser gave it, shortened
@@ -540,4 +589,41 @@ person_uploads = Table(
     Column("created_at", UtcDateTime(), nullable=False),
     Column("updated_at", UtcDateTime(), nullable=False),
     Index("ix_person_uploads_member_sha256", "member", "sha256"),
+)
+
+#: A CSV file waiting for its user to map its columns (fighters/staging.py); removed once stored.
+staged_uploads = Table(
+    "staged_uploads",
+    metadata,
+    Column("id", String(32), primary_key=True),  # random: the mapping page's address
+    Column("user_id", Integer, ForeignKey("users.id"), nullable=False),  # only its sender sees it
+    Column("file_name", String(200), nullable=False),
+    Column("data", LargeBinary, nullable=False),  # the file's bytes, as sent
+    Column("options", Text, nullable=False),  # JSON: label, disclosure choices, encoding
+    Column("created_at", UtcDateTime(), nullable=False),
+)
+
+# Saved searches (issue 9, subscriptions): a user's own, never shown to anyone else. Only the query
+# and a watermark are kept; which objects are new matches is decided per viewer at read time, so a
+# label change or a new clearance is always respected. Created by migration 0015.
+subscriptions = Table(
+    "subscriptions",
+    metadata,
+    Column("id", String(32), primary_key=True),  # random: ids of different users say nothing of each other
+    Column("user_id", Integer, ForeignKey("users.id"), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("query", Text, nullable=False),  # JSON: the search's words and facets
+    Column("seen_through", String(32), nullable=False),  # stored STIX time: matches added later are new
+    Column("created_at", UtcDateTime(), nullable=False),
+    Index("ix_subscriptions_user", "user_id"),
+)
+
+# When a user last marked the "what is new for me" inbox seen (issue 9). Watchlist alerts carry a
+# day, not a time, for hits, so the alerts of that day already seen are kept by reference.
+inbox_marks = Table(
+    "inbox_marks",
+    metadata,
+    Column("user_id", Integer, ForeignKey("users.id"), primary_key=True),
+    Column("seen_through", UtcDateTime(), nullable=False),
+    Column("seen_refs", Text, nullable=False),  # JSON list: watchlist alert refs of seen_through's day
 )

@@ -23,17 +23,19 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
+from markupsafe import Markup
 
 from intelcell.api.auth import cell_of
 from intelcell.api.errors import ApiError
 from intelcell.api.routes.objects import record_release
 from intelcell.domain import stix_time
 from intelcell.domain.stix_time import shown, stored
-from intelcell.exchange import reading
+from intelcell.exchange import reading, reports
 from intelcell.exchange.reading import Shown
 from intelcell.exchange.search import SearchQuery, search
 from intelcell.store.users import User
 from intelcell.web import csp
+from intelcell.web.markdown import render_markdown
 from intelcell.web.render import DATA_HEADERS, Refused, render, session_of
 from intelcell.web.session import current_session
 
@@ -185,7 +187,7 @@ def search_page(
         {
             "id": v.stix_id,
             "type": v.type,
-            "name": _name(v.type, body),
+            "name": object_name(v.type, body),
             "originator": v.originator,
             "label": lab,
             "added": shown(v.date_added)[:16].replace("T", " "),
@@ -224,7 +226,7 @@ def _search_url(form: dict[str, Any], month: str) -> str:
     return "/search?" + urlencode(params)
 
 
-def _name(kind: str, body: dict[str, Any]) -> str:
+def object_name(kind: str, body: dict[str, Any]) -> str:
     """What to call an object: its name, else a short description of it."""
     name = body.get("name")
     if isinstance(name, str) and name.strip():
@@ -306,7 +308,7 @@ def _object_view(request: Request, user: User, stix_id: str) -> ObjectView | Non
         if key.endswith(("_ref", "_refs")):
             # References are shown as links to readable objects only; an unreadable one is left out.
             if key in refs_by_prop:
-                names = ", ".join(_name(readable[r].version.type, readable[r].body) for r in refs_by_prop[key])
+                names = ", ".join(object_name(readable[r].version.type, readable[r].body) for r in refs_by_prop[key])
                 view.props.append((key, names, False, sorted(set(own))))
             continue
         if isinstance(value, str | int | float | bool):
@@ -343,7 +345,7 @@ def object_page(request: Request, stix_id: str) -> Response:
     header = {
         "id": version.stix_id,
         "type": version.type,
-        "name": _name(version.type, body),
+        "name": object_name(version.type, body),
         "label": view.shown.label,
         "originator": version.originator,
         "created": body.get("created", ""),
@@ -356,7 +358,7 @@ def object_page(request: Request, stix_id: str) -> Response:
             "direction": link.direction,
             "id": link.other.version.stix_id,
             "type": link.other.version.type,
-            "name": _name(link.other.version.type, link.other.body),
+            "name": object_name(link.other.version.type, link.other.body),
             "label": link.other.label,
             "via_id": link.via.version.stix_id if link.via else None,
             "via_label": link.via.label if link.via else None,
@@ -372,7 +374,52 @@ def object_page(request: Request, stix_id: str) -> Response:
         obj=header,
         props=view.props,
         links=links,
+        markdown=_markdown(version.type, body),
+        versions=_versions(request, user, view),
+        may_revise=version.type == "report" and _may_revise(request, user, version.stix_id),
+        may_link=version.type in reports.LINKABLE_TYPES,
     )
+
+
+#: Properties written in Markdown, by object type: shown rendered (safely) rather than as text.
+_MARKDOWN = {"report": "description", "note": "content", "opinion": "explanation"}
+
+
+def _markdown(kind: str, body: dict[str, Any]) -> dict[str, Markup]:
+    """The object's Markdown property rendered, by property name (none for other types)."""
+    name = _MARKDOWN.get(kind)
+    value = body.get(name) if name else None
+    return {name: render_markdown(value)} if name and isinstance(value, str) else {}
+
+
+def _versions(request: Request, user: User, view: ObjectView) -> list[dict[str, str]]:
+    """Every version of the object the caller may read, newest first, with its change note if readable."""
+    cell = cell_of(request)
+    with cell.db.read() as conn:
+        rows = reading.readable_versions(cell, conn, user, view.shown.version.stix_id)
+    report = view.shown.version
+    notes = {}
+    for link in view.links:
+        note = link.other
+        created = note.body.get("created")
+        # Only the note the version's own publisher wrote with it (its id derives from the version):
+        # anyone may write a note about a report, and none may pass for its change note.
+        own = note.version.type == "note" and note.version.originator == report.originator
+        if own and isinstance(created, str) and note.version.stix_id == reports.change_note_id(report.stix_id, created):
+            notes[stored(created)] = str(note.body.get("content", ""))
+    unique = sorted({r.version for r in rows}, reverse=True)
+    return [{"version": shown(v), "note": notes.get(v, "")} for v in unique]
+
+
+def _may_revise(request: Request, user: User, stix_id: str) -> bool:
+    """Whether the page offers a new version: the caller's member wrote it and they see it whole."""
+    cell = cell_of(request)
+    with cell.db.read() as conn:
+        try:
+            reports.editable(cell, conn, user, stix_id)
+        except reports.NotEditable:
+            return False
+    return True
 
 
 # -- graph --------------------------------------------------------------------------------------------
@@ -460,7 +507,7 @@ def build_graph(request: Request, user: User, focus: str | None) -> Graph | None
             "id": stix_id,
             "type": things[stix_id].version.type,
             "kind": node_kind(things[stix_id].version.type, things[stix_id].body),
-            "name": _name(things[stix_id].version.type, things[stix_id].body),
+            "name": object_name(things[stix_id].version.type, things[stix_id].body),
             "label": things[stix_id].label,
             "focus": stix_id == focus,
         }

@@ -24,7 +24,7 @@ from intelcell.api.auth import cell_of
 from intelcell.domain.matching import ftf_v2
 from intelcell.exchange import rfis
 from intelcell.exchange.rfis import RfiError
-from intelcell.fighters import hits, resolved, review, screening
+from intelcell.fighters import hits, resolved, review, saved_screenings, screening
 from intelcell.fighters.resolved import NAME_PROPS
 from intelcell.fighters.review import ReviewError
 from intelcell.fighters.screening import QueryError
@@ -181,8 +181,13 @@ def _screen_page(
     found: screening.Screening | None = None,
     notice: str | None = None,
     status: int = 200,
+    run: saved_screenings.Run | None = None,
 ) -> Response:
-    rows = [_result_row(r) for r in found.results] if found else []
+    """The screening page; ``run``: a kept screening just run, whose new results are marked."""
+    rows = [{**_result_row(r), "new": bool(run and r.record_id in run.new)} for r in found.results] if found else []
+    cell = cell_of(request)
+    with cell.db.read() as conn:
+        kept = saved_screenings.listed(conn, user)
     return render(
         request,
         "fighters_screen.html",
@@ -201,6 +206,8 @@ def _screen_page(
         notice=notice,
         rfi_label=DEFAULT_RFI_LABEL,
         priorities=rfis.PRIORITIES,
+        kept=kept,
+        run=run,
     )
 
 
@@ -223,6 +230,7 @@ def screen(
     birth_date: Annotated[str, Form()] = "",
     nationality: Annotated[str, Form()] = "",
     document: Annotated[str, Form()] = "",
+    keep: Annotated[str, Form()] = "",
 ) -> Response:
     """Screen one person against the records the user may read; hits for the rest, recorded for their holders.
 
@@ -237,13 +245,53 @@ def screen(
         "document": _clean(document),
     }
     errors, properties = _field_errors(form)
+    form["keep"] = "1" if keep else ""
     if errors:
         return _screen_page(request, user, expected, form, errors=errors, status=422)
-    profile = screening.query_profile(properties)
-    found = screening.screen(cell_of(request), user, {"q": profile}, limit=SCREEN_LIMIT)["q"]
+    run = None
+    if keep:  # kept for the member to run again (fighters.saved_screenings)
+        try:
+            run = saved_screenings.screen_and_keep(cell_of(request), user, properties, limit=SCREEN_LIMIT)
+        except QueryError as exc:
+            return _screen_page(request, user, expected, form, errors={"name": _reason(exc)}, status=422)
+        found = run.found
+    else:
+        profile = screening.query_profile(properties)
+        found = screening.screen(cell_of(request), user, {"q": profile}, limit=SCREEN_LIMIT)["q"]
     # Audited as POST /api/v1/match audits: the records released, under their labels.
     record_read(request, user, "person.match", [r.record_id for r in found.results], [r.label for r in found.results])
-    return _screen_page(request, user, expected, form, found=found)
+    return _screen_page(request, user, expected, form, found=found, run=run)
+
+
+@router.post("/fighters/screenings/rerun")
+def rerun_kept(
+    request: Request, csrf: Annotated[str, Form()] = "", screening_id: Annotated[str, Form()] = ""
+) -> Response:
+    """Run one of my member's kept screenings again; results not shown by an earlier run are marked new."""
+    user, expected = session_of(request)
+    require_csrf(expected, csrf, "/fighters/screen")
+    run = saved_screenings.rerun(cell_of(request), user, screening_id[:64], limit=SCREEN_LIMIT)
+    if run is None:
+        raise Refused(
+            404, "No such screening", "Your member kept no such screening.", "/fighters/screen", "Back to screening"
+        )
+    found = run.found
+    record_read(request, user, "person.match", [r.record_id for r in found.results], [r.label for r in found.results])
+    return _screen_page(request, user, expected, dict(_EMPTY_FORM), found=found, run=run)
+
+
+@router.post("/fighters/screenings/forget")
+def forget_kept(
+    request: Request, csrf: Annotated[str, Form()] = "", screening_id: Annotated[str, Form()] = ""
+) -> Response:
+    """Delete one of my member's kept screenings."""
+    user, expected = session_of(request)
+    require_csrf(expected, csrf, "/fighters/screen")
+    if not saved_screenings.remove(cell_of(request), user, screening_id[:64]):
+        raise Refused(
+            404, "No such screening", "Your member kept no such screening.", "/fighters/screen", "Back to screening"
+        )
+    return RedirectResponse("/fighters/screen", status_code=303)
 
 
 def _ask_page(request: Request, user: User, csrf: str, values: dict[str, str], error: str, status: int) -> Response:

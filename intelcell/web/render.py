@@ -34,8 +34,10 @@ DATA_HEADERS = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"
 #: The menu: (path, title, roles that see it; empty for every role).
 NAV: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("/", "Home", ()),
+    ("/inbox", "What is new", ()),
     ("/search", "Search", ()),
     ("/graph", "Graph", ()),
+    ("/reports/new", "Write a report", ()),
     ("/fighters/screen", "Screening", ()),
     ("/fighters/persons", "Persons", ()),
     ("/fighters/review", "Review queue", ()),

@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from intelcell.domain.label import Label
-from intelcell.domain.portion import SelectorError, check_selector, parse_selector, redact
+from intelcell.domain.portion import SelectorError, check_selector, parse_selector, redact, withhold
 
 SECRET = Label("NATO", "SECRET")
 OPEN = Label("NATO", "UNCLASSIFIED")
@@ -57,3 +57,20 @@ def test_selectors_that_name_nothing_are_refused(selector: str) -> None:
 @given(st.sets(st.sampled_from(["name", "description", "labels.[0]", "labels.[1]", "labels.[2]"])))
 def test_a_reader_cleared_for_everything_sees_the_whole_object(selectors: set[str]) -> None:
     assert redact(REPORT, dict.fromkeys(selectors, SECRET), lambda _label: True) == REPORT
+
+
+def test_withholding_keeps_the_marking_of_every_portion_still_shown() -> None:
+    obj = {
+        "name": "x",
+        "description": "secret body",
+        "object_refs": ["a--1", "b--2"],
+        "granular_markings": [
+            {"marking_ref": "marking-definition--s", "selectors": ["description", "object_refs.[0]"]},
+            {"marking_ref": "marking-definition--n", "selectors": ["object_refs.[1]"]},
+        ],
+    }
+    shown = withhold(obj, {"object_refs.[1]"})
+    assert "object_refs" not in shown and shown["description"] == "secret body"
+    # The body is still shown, so it must still say it is a portion under its own (stricter) label.
+    assert shown["granular_markings"] == [{"marking_ref": "marking-definition--s", "selectors": ["description"]}]
+    assert "granular_markings" not in withhold(obj, {"description", "object_refs.[0]", "object_refs.[1]"})

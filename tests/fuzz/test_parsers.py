@@ -462,8 +462,6 @@ def test_ingest_stores_exactly_what_it_reports_stored(
     json.dumps(status)  # the status resource is JSON as stored
 
 
-
-
 def test_ingest_refuses_an_object_whose_id_is_not_a_string(cell: Cell, submitter: User, collection: Collection) -> None:
     rows = _stored(cell)
     status = ingest.store(cell, submitter, collection, [{"type": "threat-actor", "id": {"not": "a string"}}], "fuzz")

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import re
 
+import httpx
+import pytest
 from fastapi.testclient import TestClient
 
 from intelcell.cell import Cell
-from intelcell.fighters import records
+from intelcell.fighters import alert_delivery, records
+from tests.conftest import FakeClock
 from tests.fighters.builders import person
 from tests.web.conftest import SignedIn
 from tests.web.test_pages import MakeUser
@@ -82,3 +85,55 @@ def test_entries_are_removed_by_their_member_only_and_forms_need_their_token(
 def test_without_a_session_the_page_sends_to_sign_in(client: TestClient) -> None:
     response = client.get("/fighters/watchlist", follow_redirects=False)
     assert response.status_code == 303 and response.headers["location"].startswith("/login")
+
+
+def test_a_webhook_is_registered_with_its_secret_shown_once_and_each_alert_says_how_its_delivery_stands(
+    signed_in_as: SignedIn, cell: Cell, clock: FakeClock, make_user: MakeUser, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(alert_delivery, "POLL_S", 3600.0)  # the apps' own workers stay idle: this test sends
+    _fra, fra_token = make_user("FRA", "NATO SECRET", name="fra.watcher")
+    tur, _tur_token = make_user("TUR", "NATO SECRET", name="tur.holder")
+    fra = signed_in_as(fra_token)
+    csrf = csrf_of(fra.get("/fighters/watchlist").text)
+    refused = fra.post("/fighters/watchlist/webhooks", data={"csrf": csrf, "url": "gopher://fra.example"})
+    assert (
+        refused.status_code == 422 and "only http and https" in refused.text and "gopher://fra.example" in refused.text
+    )
+    added = fra.post("/fighters/watchlist/webhooks", data={"csrf": csrf, "url": "https://fra.example/hook"})
+    secret = re.search(r"shown only now: <code>(whsec_[^<]+)</code>", added.text).group(1)  # type: ignore[union-attr]
+    fra.post("/fighters/watchlist", data={"csrf": csrf, "name": "Omar Haddad", "birth_date": "1987"})
+    records.submit(cell, tur, [person(id="t1", name="Omar Haddad", birth_date="1987")], SHARED, path="test")
+    page = fra.get("/fighters/watchlist").text
+    assert secret not in page and "https://fra.example/hook" in page
+    assert re.findall(r'data-delivery="(\w+)"', page) == ["pending"]
+    answers = iter([httpx.Response(500), httpx.Response(200)])
+    client = httpx.Client(transport=httpx.MockTransport(lambda _request: next(answers)))
+    alert_delivery.deliver_due(cell, client)
+    assert "Retrying (1 failed: HTTP 500)" in fra.get("/fighters/watchlist").text
+    clock.advance(seconds=30)
+    alert_delivery.deliver_due(cell, client)
+    assert re.findall(r'data-delivery="(\w+)"', fra.get("/fighters/watchlist").text) == ["delivered"]
+
+
+def test_a_kept_screening_is_run_again_from_the_screening_page_with_new_records_marked(
+    signed_in_as: SignedIn, cell: Cell, make_user: MakeUser
+) -> None:
+    _fra, fra_token = make_user("FRA", "NATO SECRET", name="fra.analyst")
+    tur, tur_token = make_user("TUR", "NATO SECRET", name="tur.holder")
+    records.submit(cell, tur, [person(id="t1", name="Omar Haddad", birth_date="1987")], SHARED, path="test")
+    fra = signed_in_as(fra_token)
+    csrf = csrf_of(fra.get("/fighters/screen").text)
+    first = fra.post("/fighters/screen", data={"csrf": csrf, "name": "Omar Haddad", "birth_date": "1987", "keep": "1"})
+    kept = re.search(r'data-screening="(\w+)"', first.text).group(1)  # type: ignore[union-attr]
+    assert 'data-record="TUR-t1" data-new' in first.text  # a first run shows everything as new
+    records.submit(cell, tur, [person(id="t2", name="Omer Hadad", birth_date="1987")], SHARED, path="test")
+    again = fra.post("/fighters/screenings/rerun", data={"csrf": csrf, "screening_id": kept})
+    assert again.status_code == 200
+    marked = sorted(re.findall(r'data-record="([\w-]+)"( data-new)?', again.text))
+    assert marked == [("TUR-t1", ""), ("TUR-t2", " data-new")]
+    tur_page = signed_in_as(tur_token)
+    tur_csrf = csrf_of(tur_page.get("/fighters/screen").text)
+    assert kept not in tur_page.get("/fighters/screen").text
+    theirs = tur_page.post("/fighters/screenings/rerun", data={"csrf": tur_csrf, "screening_id": kept})
+    missing = tur_page.post("/fighters/screenings/rerun", data={"csrf": tur_csrf, "screening_id": "0" * 32})
+    assert theirs.status_code == missing.status_code == 404 and theirs.text == missing.text

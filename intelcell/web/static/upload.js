@@ -1,6 +1,9 @@
-// The progress page of a bulk upload (intelcell/web/upload_pages.py): ask the server every half
-// second how many records are stored and move the <progress> bar, then say how it ended. The page
-// already shows the state it was served with; without scripts it reloads itself instead.
+// The bulk upload pages (intelcell/web/upload_pages.py).
+// The form: a file over the server's size limit (data-max-bytes) is not sent at all; the page says
+// so at once instead of uploading it to be refused (the server refuses it too: api/limits.py).
+// The progress page: ask the server every half second how many records are stored and move the
+// <progress> bar, then say how it ended. The page already shows the state it was served with;
+// without scripts it reloads itself instead.
 "use strict";
 
 const EVERY_MS = 500;
@@ -62,7 +65,41 @@ function follow(box) {
   }
 }
 
+function tooLarge(file, limit) {
+  const size = number.format(file.size);
+  return `The file is ${size} bytes; one upload may be at most ${number.format(limit)} bytes, so it was not sent ` +
+    "and nothing was stored. Split it into smaller files, or load it with the command line (intelcell upload).";
+}
+
+function guardSize(form) {
+  const limit = Number(form.dataset.maxBytes);
+  const input = form.querySelector("input[type=file]");
+  const message = document.querySelector("[data-size-error]");
+  if (!input || !message || !limit) {
+    return;
+  }
+  const check = () => {
+    const file = input.files && input.files[0];
+    const over = Boolean(file && file.size > limit);
+    message.textContent = over ? tooLarge(file, limit) : "";
+    message.hidden = !over;
+    input.setAttribute("aria-invalid", over ? "true" : "false");
+    return over;
+  };
+  input.addEventListener("change", check);
+  form.addEventListener("submit", (event) => {
+    if (check()) {
+      event.preventDefault();
+      event.stopPropagation(); // base.js must not mark the form busy: nothing is being sent
+      input.focus();
+    }
+  });
+}
+
 document.addEventListener("DOMContentLoaded", () => {
+  for (const form of document.querySelectorAll("form[data-max-bytes]")) {
+    guardSize(form);
+  }
   for (const box of document.querySelectorAll("[data-upload]")) {
     follow(box);
   }
