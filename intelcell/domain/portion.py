@@ -78,6 +78,7 @@ def withhold(obj: Mapping[str, Any], hidden: set[str]) -> dict[str, Any]:
         return dict(obj)
     roots = {selector.split(".[", 1)[0] for selector in hidden}
     body = redact(obj, dict.fromkeys(roots), lambda _label: False)  # type: ignore[arg-type]
+
     def removed(selector: str) -> bool:
         return any(selector == root or selector.startswith((root + ".", root + ".[")) for root in roots)
 

@@ -53,22 +53,22 @@ NOT_FOUND = "There is no report at this address for you."
 class ReportForm(BaseModel):
     """The composer's fields as sent, kept on a refusal so nothing the analyst wrote is lost."""
 
-    csrf: str = Field("", max_length=200)
-    action: str = Field("publish", max_length=20)
-    collection: str = Field("", max_length=200)
-    title: str = Field("", max_length=2000)
-    body: str = Field("", max_length=reports.MAX_BODY + 1000)
+    csrf: str = Field(default="", max_length=200)
+    action: str = Field(default="publish", max_length=20)
+    collection: str = Field(default="", max_length=200)
+    title: str = Field(default="", max_length=2000)
+    body: str = Field(default="", max_length=reports.MAX_BODY + 1000)
     report_types: list[str] = Field(default_factory=list, max_length=40)
-    keywords: str = Field("", max_length=4000)
-    sources: str = Field("", max_length=70000)
-    links: str = Field("", max_length=20000)
-    label: str = Field("", max_length=1000)
-    portion_description: str = Field("", max_length=1000)
-    portion_labels: str = Field("", max_length=1000)
-    portion_external_references: str = Field("", max_length=1000)
-    change_note: str = Field("", max_length=4000)
-    preview_member: str = Field("", max_length=16)
-    preview_clearance: str = Field("NATO SECRET", max_length=64)
+    keywords: str = Field(default="", max_length=4000)
+    sources: str = Field(default="", max_length=70000)
+    links: str = Field(default="", max_length=20000)
+    label: str = Field(default="", max_length=1000)
+    portion_description: str = Field(default="", max_length=1000)
+    portion_labels: str = Field(default="", max_length=1000)
+    portion_external_references: str = Field(default="", max_length=1000)
+    change_note: str = Field(default="", max_length=4000)
+    preview_member: str = Field(default="", max_length=16)
+    preview_clearance: str = Field(default="NATO SECRET", max_length=64)
 
     def draft(self) -> Draft:
         """The draft the fields describe."""
