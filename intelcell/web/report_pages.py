@@ -203,7 +203,7 @@ def _usable(cell: Cell, user: User, text: str) -> bool:
 def composer(request: Request, link: str = "") -> Response:
     """An empty composer (``link`` pre-fills one object to link, from an object page)."""
     user, csrf = session_of(request)
-    return _composer(request, user, csrf, ReportForm(links=link[:300]), {})
+    return _composer(request, user, csrf, ReportForm(links=link[:300], report_types=["threat-report"]), {})
 
 
 @router.post("/reports")

@@ -75,7 +75,8 @@ def test_analysts_of_three_members_publish_read_watch_and_upload(
     page.fill("#portion_description", NARROW)
     page.select_option("#preview_member", "FRA")
     page.click("button[value=preview]")
-    page.wait_for_selector("[data-preview-sees='yes']")
+    page.wait_for_selector("[data-preview], [data-form-error]")
+    assert page.locator("[data-preview-sees='yes']").count() == 1, page.locator("main").inner_text()
     assert page.locator("[data-preview-hidden='description']").count() == 1  # France would not see the body
     page.click("button[value=publish]")
     page.wait_for_url(re.compile(r"/objects/report--[0-9a-f-]{36}$"))

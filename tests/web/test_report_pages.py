@@ -45,6 +45,11 @@ def _fields(desk: dict[str, Any], **changes: str) -> dict[str, Any]:
     }
 
 
+def test_a_new_report_starts_as_a_threat_report(desk: dict[str, Any]) -> None:
+    page = desk["usa"].get("/reports/new").text
+    assert re.findall(r'value="([a-z-]+)" checked', page) == ["threat-report"]
+
+
 def _publish(desk: dict[str, Any], **changes: str) -> str:
     client = desk["usa"]
     csrf = csrf_of(client.get("/reports/new").text)
