@@ -103,6 +103,12 @@ SETTINGS: tuple[Setting, ...] = (
         "band; unset, encodings are compared only with each other (docs/privacy-preserving-matching.md).",
     ),
     Setting(
+        "webhook_hosts",
+        None,
+        "Hosts watchlist webhooks may be sent to, comma-separated (`nat.example`, or `*.fra.example` for its "
+        "subdomains); unset, any host but this machine's own and link-local addresses.",
+    ),
+    Setting(
         "airpicture_engine",
         True,
         "`intelcell serve` runs the air-picture tracker when no other process holds its lease (one does at a time).",
@@ -144,6 +150,7 @@ class Settings:
     tls_certfile: str | None = None
     tls_keyfile: str | None = None
     tls_client_ca: str | None = None
+    webhook_hosts: str | None = None
 
     def __post_init__(self) -> None:
         # A linkage key read from the environment arrives as text: hide it at once.

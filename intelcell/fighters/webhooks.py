@@ -13,6 +13,7 @@ a record never waits on a national system (``fighters/alert_delivery.py`` sends 
 
 from __future__ import annotations
 
+import ipaddress
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -51,8 +52,33 @@ class Webhook:
         return {"id": self.id, "url": self.url, "registered_by": self.by, "created_at": iso(self.created_at)}
 
 
-def checked_url(url: str) -> str:
-    """The webhook URL if it is an absolute http(s) URL without credentials; WebhookError otherwise."""
+def _allowed_host(host: str, allowed: str | None) -> str | None:
+    """Why ``host`` may not receive webhooks, or None.
+
+    The server sends these requests itself, so a user must not be able to point them at the
+    server's own services or at link-local addresses (cloud metadata); administrators can narrow
+    the hosts further with ``INTELCELL_WEBHOOK_HOSTS``. Names are not resolved here: an allow-list
+    is the control that holds against a name that resolves inward.
+    """
+    host = host.lower().rstrip(".")
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        address = None
+    inward = host == "localhost" or host.endswith(".localhost")
+    if address is not None:
+        inward = address.is_loopback or address.is_link_local or address.is_unspecified or address.is_multicast
+    if inward:
+        return "webhooks go to national systems, not to this server's own or link-local addresses"
+    if allowed:
+        patterns = [p.strip().lower() for p in allowed.split(",") if p.strip()]
+        if not any(host == p or (p.startswith("*.") and host.endswith(p[1:])) for p in patterns):
+            return f"the administrator allows webhooks to {', '.join(patterns)} only"
+    return None
+
+
+def checked_url(url: str, allowed_hosts: str | None = None) -> str:
+    """The webhook URL if it is an absolute http(s) URL without credentials to an allowed host; WebhookError."""
     url = url.strip()
     if not url:
         raise WebhookError("enter the URL of the national system's webhook (https://...)")
@@ -72,12 +98,15 @@ def checked_url(url: str) -> str:
     if parts.username or parts.password:
         # Credentials in a URL end up in lists and logs; the signature authenticates deliveries.
         raise WebhookError("a webhook URL carries no user name or password: deliveries are signed instead")
+    refusal = _allowed_host(parts.hostname, allowed_hosts)
+    if refusal:
+        raise WebhookError(refusal)
     return url
 
 
 def register(cell: Cell, user: User, url: str) -> tuple[Webhook, str]:
     """Register a webhook for the caller's member's alerts; the webhook and its secret (shown once)."""
-    url = checked_url(url)
+    url = checked_url(url, cell.settings.webhook_hosts)
     now = cell.clock()
     webhook_id = secrets.token_hex(16)
     secret = "whsec_" + secrets.token_urlsafe(32)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from typing import Any
 
 import httpx
@@ -195,6 +196,10 @@ def test_the_worker_thread_sends_without_storing_waiting_for_it(cell: Cell, fra:
         ("https://user:pw@fra.example/", "no user name or password"),
         ("https://fra.example/a b", "no spaces"),
         ("", "enter the URL"),
+        ("http://127.0.0.1:8000/admin", "not to this server's own"),
+        ("http://localhost/", "not to this server's own"),
+        ("http://169.254.169.254/latest/meta-data/", "link-local"),
+        ("http://[::1]/", "not to this server's own"),
     ],
 )
 def test_a_webhook_that_is_not_an_http_url_is_refused_and_nothing_is_stored(
@@ -217,3 +222,17 @@ def test_a_removed_webhook_drops_its_pending_deliveries_and_another_member_canno
     receiver = Receiver()
     assert alert_delivery.deliver_due(cell, receiver.client()) == 0 and receiver.received == []
     assert [d.state for d in deliveries(cell)] == ["failed"]
+
+
+def test_an_administrators_host_list_is_the_only_place_webhooks_go(cell: Cell, fra: User) -> None:
+    narrowed = replace(cell, settings=cell.settings.replace(webhook_hosts="hooks.fra.example, *.gouv.example"))
+    for url in ("https://hooks.fra.example/a", "https://siem.dgsi.gouv.example/alerts"):
+        webhooks.register(narrowed, fra, url)
+    for url in ("https://fra.example/alerts", "https://gouv.example.attacker.example/"):
+        with pytest.raises(WebhookError, match=r"allows webhooks to hooks\.fra\.example"):
+            webhooks.register(narrowed, fra, url)
+    with cell.db.read() as conn:
+        assert sorted(h.url for h in webhooks.listed(conn, fra)) == [
+            "https://hooks.fra.example/a",
+            "https://siem.dgsi.gouv.example/alerts",
+        ]
