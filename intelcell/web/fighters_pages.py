@@ -106,7 +106,7 @@ def _properties(props: dict[str, Any]) -> list[tuple[str, list[str]]]:
     return [(PROPERTY_TITLES.get(k, k), [str(v) for v in props[k]]) for k in keys if props[k]]
 
 
-def _names(props: dict[str, Any]) -> list[str]:
+def names_of(props: dict[str, Any]) -> list[str]:
     """Every name and alias of a record, in the original script."""
     return [str(v) for prop in NAME_PROPS for v in props.get(prop, ())]
 
@@ -154,14 +154,15 @@ def _reason(exc: QueryError) -> str:
     return text.split(": ", 1)[1] if text.startswith("query") and ": " in text else text
 
 
-def _result_row(result: screening.Result) -> dict[str, Any]:
+def result_row(result: screening.Result) -> dict[str, Any]:
+    """One screening result as the result tables show it (names, dates, score and its reasons)."""
     comparison = result.comparison
     props = result.entity.get("properties", {})
     return {
         "id": result.record_id,
         "member": result.member,
         "label": result.label,
-        "names": _names(props),
+        "names": names_of(props),
         "born": props.get("birthDate", []),
         "nationality": props.get("nationality", []),
         "score": comparison.score,
@@ -184,7 +185,7 @@ def _screen_page(
     run: saved_screenings.Run | None = None,
 ) -> Response:
     """The screening page; ``run``: a kept screening just run, whose new results are marked."""
-    rows = [{**_result_row(r), "new": bool(run and r.record_id in run.new)} for r in found.results] if found else []
+    rows = [{**result_row(r), "new": bool(run and r.record_id in run.new)} for r in found.results] if found else []
     cell = cell_of(request)
     with cell.db.read() as conn:
         kept = saved_screenings.listed(conn, user)
@@ -413,7 +414,7 @@ def person_page(any_id: str, request: Request) -> Response:
     record_read(request, user, "person.resolved.read", [r["id"] for r in shown], [r["label"] for r in shown])
     for record in shown:
         record["shown"] = _properties(record["properties"])
-        record["names"] = _names(record["properties"])
+        record["names"] = names_of(record["properties"])
     for group in person["aliases"]:
         for entry in group["names"]:
             entry["script_title"] = entry["script"].title()

@@ -37,12 +37,11 @@ from intelcell.exchange import rfis
 from intelcell.fighters import entities, records, resolution, review, screening
 from intelcell.fighters.entities import EntityError
 from intelcell.fighters.records import Record, SubmitError
-from intelcell.fighters.resolved import NAME_PROPS
 from intelcell.fighters.review import ReviewError
 from intelcell.store.schema import persons
 from intelcell.store.users import User
 from intelcell.web import csp
-from intelcell.web.fighters_pages import DEFAULT_RFI_LABEL, PROPERTY_TITLES, STATE_TITLES
+from intelcell.web.fighters_pages import DEFAULT_RFI_LABEL, PROPERTY_TITLES, STATE_TITLES, names_of, result_row
 from intelcell.web.picker import readers_hint, usable_labels
 from intelcell.web.record_form import GENDERS, REPEATED, STATUSES, RecordForm, check, entity, from_properties, kept
 from intelcell.web.render import FormExpired, Refused, render, require_csrf, session_of
@@ -97,11 +96,6 @@ class Posted(BaseModel):
         )
 
 
-def _names(props: dict[str, Any]) -> list[str]:
-    """Every name and alias of a record, in the original script."""
-    return [str(v) for prop in NAME_PROPS for v in props.get(prop, ())]
-
-
 def _edit_path(record_id: str) -> str:
     return f"/fighters/records/{record_id}/edit"
 
@@ -125,21 +119,7 @@ def _own_record(request: Request, user: User, record_id: str) -> Record:
 
 
 def _candidate_rows(result: screening.Result, states: dict[str, str]) -> dict[str, Any]:
-    props = result.entity.get("properties", {})
-    comparison = result.comparison
-    return {
-        "id": result.record_id,
-        "member": result.member,
-        "label": result.label,
-        "names": _names(props),
-        "born": props.get("birthDate", []),
-        "nationality": props.get("nationality", []),
-        "score": comparison.score,
-        "match": comparison.match,
-        "algorithm": comparison.algorithm,
-        "features": [f.to_json() for f in comparison.features if f.value],
-        "state": states.get(result.record_id),
-    }
+    return {**result_row(result), "state": states.get(result.record_id)}
 
 
 def _candidates(request: Request, user: User, profile: Profile, exclude: str | None) -> dict[str, Any]:
@@ -317,7 +297,7 @@ def _save(
         csrf=csrf,
         labels=[saved.label, *(r["label"] for r in found["results"])],
         saved=saved,
-        names=_names(saved.entity.get("properties", {})),
+        names=names_of(saved.entity.get("properties", {})),
         unchanged=unchanged,
         found=found,
         threshold=ftf_v2.THRESHOLD,
