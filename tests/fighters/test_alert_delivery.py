@@ -12,16 +12,16 @@ import pytest
 from sqlalchemy import func, select
 
 from intelcell.cell import Cell
-from intelcell.fighters import alert_delivery, records, watchlists, webhooks
+from intelcell.fighters import alert_delivery, watchlists, webhooks
 from intelcell.fighters.webhooks import WebhookError
 from intelcell.store.schema import persons, watchlist_alerts, watchlist_deliveries
 from intelcell.store.users import User
 from tests.conftest import FakeClock
 from tests.fighters.builders import person
+from tests.fighters.watching import OMAR, SHARED, fra, store, tur
 from tests.web.test_pages import MakeUser
 
-OMAR = {"name": ["Omar Haddad"], "birthDate": ["1987"]}
-SHARED = "NATO SECRET // REL TO FRA, TUR"
+__all__ = ["fra", "tur"]
 
 
 class Receiver:
@@ -42,23 +42,9 @@ class Receiver:
         return [orjson.loads(r.content) for r in self.received]
 
 
-def store(cell: Cell, user: User, entity: dict[str, Any], label: str, **choices: bool) -> None:
-    records.submit(cell, user, [entity], label, path="test", **choices)
-
-
 def deliveries(cell: Cell) -> list[Any]:
     with cell.db.read() as conn:
         return list(conn.execute(select(watchlist_deliveries).order_by(watchlist_deliveries.c.created_at)))
-
-
-@pytest.fixture
-def fra(make_user: MakeUser) -> User:
-    return make_user("FRA", "NATO SECRET", name="fra.watcher")[0]
-
-
-@pytest.fixture
-def tur(make_user: MakeUser) -> User:
-    return make_user("TUR", "NATO COSMIC TOP SECRET", name="tur.holder")[0]
 
 
 def test_each_alert_is_posted_signed_with_what_the_webhook_user_may_see(cell: Cell, fra: User, tur: User) -> None:

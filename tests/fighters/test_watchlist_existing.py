@@ -8,34 +8,14 @@ import pytest
 from sqlalchemy import func, select
 
 from intelcell.cell import Cell
-from intelcell.fighters import hits, index, records, watchlists, webhooks
+from intelcell.fighters import hits, index, watchlists, webhooks
 from intelcell.fighters.watchlists import WatchlistError
 from intelcell.store.schema import watchlist_alerts, watchlist_deliveries
 from intelcell.store.users import User
 from tests.fighters.builders import person
-from tests.web.test_pages import MakeUser
+from tests.fighters.watching import OMAR, SHARED, fra, seen, store, tur
 
-OMAR = {"name": ["Omar Haddad"], "birthDate": ["1987"]}
-SHARED = "NATO SECRET // REL TO FRA, TUR"
-
-
-def store(cell: Cell, user: User, entity: dict[str, Any], label: str, **choices: bool) -> None:
-    records.submit(cell, user, [entity], label, path="test", **choices)
-
-
-def seen(cell: Cell, user: User) -> list[watchlists.Alert]:
-    with cell.db.read() as conn:
-        return watchlists.alerts(cell, conn, user)
-
-
-@pytest.fixture
-def fra(make_user: MakeUser) -> User:
-    return make_user("FRA", "NATO SECRET", name="fra.watcher")[0]
-
-
-@pytest.fixture
-def tur(make_user: MakeUser) -> User:
-    return make_user("TUR", "NATO COSMIC TOP SECRET", name="tur.holder")[0]
+__all__ = ["fra", "tur"]
 
 
 def test_adding_an_entry_alerts_on_an_existing_matching_record(cell: Cell, fra: User, tur: User) -> None:

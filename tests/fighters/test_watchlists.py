@@ -9,34 +9,15 @@ from sqlalchemy import func, select
 
 from intelcell.cell import Cell
 from intelcell.exchange.rfis import RfiError
-from intelcell.fighters import hits, records, watchlists
+from intelcell.fighters import hits, watchlists
 from intelcell.fighters.watchlists import WatchlistError
 from intelcell.store.schema import watchlist_alerts
 from intelcell.store.users import User
 from tests.fighters.builders import person
+from tests.fighters.watching import OMAR, SHARED, fra, seen, store, tur
 from tests.web.test_pages import MakeUser
 
-OMAR = {"name": ["Omar Haddad"], "birthDate": ["1987"]}
-SHARED = "NATO SECRET // REL TO FRA, TUR"
-
-
-def store(cell: Cell, user: User, entity: dict[str, Any], label: str, **choices: bool) -> None:
-    records.submit(cell, user, [entity], label, path="test", **choices)
-
-
-def seen(cell: Cell, user: User) -> list[watchlists.Alert]:
-    with cell.db.read() as conn:
-        return watchlists.alerts(cell, conn, user)
-
-
-@pytest.fixture
-def fra(make_user: MakeUser) -> User:
-    return make_user("FRA", "NATO SECRET", name="fra.watcher")[0]
-
-
-@pytest.fixture
-def tur(make_user: MakeUser) -> User:
-    return make_user("TUR", "NATO COSMIC TOP SECRET", name="tur.holder")[0]
+__all__ = ["fra", "tur"]
 
 
 def test_a_matching_record_from_another_member_alerts_the_watcher_with_the_record(
